@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from .models import ApiToken, User
+
+
+@admin.register(User)
+class GoodOfficesUserAdmin(UserAdmin):
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("Good Offices", {"fields": ("display_name", "timezone", "language", "totp_enabled")}))
+    readonly_fields = ("totp_enabled",)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = ("user", "name", "prefix", "digest", "created_at", "last_used_at", "revoked_at")
+
+    def has_add_permission(self, request: object) -> bool:
+        return False

@@ -1,0 +1,121 @@
+"""Account writes: API tokens and two-factor enrolment.
+
+Account events belong to no process, so no process feed shows them; the ledger seals them.
+"""
+
+import hashlib
+import secrets
+import zoneinfo
+
+import pyotp
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from goodoffices.events.services import event_record
+from goodoffices.lib import audience
+from goodoffices.lib.errors import FieldError, Invalid, NotFound
+
+from .models import ApiToken, User
+
+TOKEN_PREFIX = "go_"
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str = "api") -> tuple[ApiToken, str]:
+    """Create a token; returns the row and the clear token, which is never stored."""
+    name = name.strip()
+    if not name or len(name) > 80:
+        raise Invalid.one("name", "a token name must have 1 to 80 characters")
+    clear = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=clear[:10], digest=token_digest(clear)
+    )
+    event_record(
+        kind="account.token_created",
+        actor=user,
+        subject=token,
+        audience=audience.MEDIATORS,
+        payload={"name": name},
+    )
+    return token, clear
+
+
+def api_token_authenticate(*, token: str) -> User | None:
+    row = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=token_digest(token), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if row is None:
+        return None
+    # Last use is a convenience, not state worth an event.
+    ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+    return row.user
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User, token_id: int) -> None:
+    token = ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).first()
+    if token is None:
+        raise NotFound("token")
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    event_record(
+        kind="account.token_revoked",
+        actor=user,
+        subject=token,
+        audience=audience.MEDIATORS,
+        payload={"name": token.name},
+    )
+
+
+def totp_verify(*, user: User, code: str) -> bool:
+    if not user.totp_enabled or not user.totp_secret:
+        return True
+    return pyotp.TOTP(user.totp_secret).verify(code.strip(), valid_window=1)
+
+
+@transaction.atomic
+def totp_begin(*, user: User) -> str:
+    """Start enrolment: a new secret, not yet enforced until confirmed with a code."""
+    if user.totp_enabled:
+        raise Invalid.one("otp", "two-factor authentication is already on")
+    user.totp_secret = pyotp.random_base32()
+    user.save(update_fields=["totp_secret"])
+    return user.totp_secret
+
+
+@transaction.atomic
+def totp_confirm(*, user: User, code: str) -> None:
+    if not user.totp_secret:
+        raise Invalid.one("otp", "start two-factor set-up first")
+    if not pyotp.TOTP(user.totp_secret).verify(code.strip(), valid_window=1):
+        raise Invalid.one("otp", "that code is not valid; check the time on your device")
+    user.totp_enabled = True
+    user.save(update_fields=["totp_enabled"])
+    event_record(
+        kind="account.two_factor_enabled",
+        actor=user,
+        subject=user,
+        audience=audience.MEDIATORS,
+        payload={},
+    )
+
+
+@transaction.atomic
+def user_preferences_set(*, user: User, timezone_name: str, language: str) -> None:
+    errors = []
+    if timezone_name not in zoneinfo.available_timezones():
+        errors.append(FieldError("timezone", f"{timezone_name!r} is not an IANA time zone"))
+    if language and language not in dict(settings.LANGUAGES):
+        errors.append(FieldError("language", f"{language!r} is not a supported language"))
+    if errors:
+        raise Invalid(errors)
+    user.timezone = timezone_name
+    user.language = language
+    user.save(update_fields=["timezone", "language"])

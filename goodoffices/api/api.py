@@ -1,0 +1,60 @@
+from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_login_failed
+from django.http import HttpRequest
+from ninja import NinjaAPI, Router
+from ninja.errors import HttpError
+
+from goodoffices.accounts.models import User
+from goodoffices.accounts.services import api_token_create, totp_verify
+
+from . import problems
+from .auth import bearer, session
+from .processes import router as processes_router
+from .schemas import MeOut, TokenIn, TokenOut
+
+api = NinjaAPI(
+    title="Good Offices API",
+    version="1",
+    description="Mandated, mediated dialogue between the parties to a dispute. "
+    "Errors are RFC 9457 application/problem+json.",
+    urls_namespace="api-v1",
+    auth=[bearer, session],
+    docs_url="/docs",
+)
+problems.install(api)
+
+auth_router = Router(tags=["auth"])
+
+
+@auth_router.post("/auth/token", auth=None, response={200: TokenOut}, summary="Exchange credentials for a token")
+def token_create(request: HttpRequest, payload: TokenIn) -> TokenOut:
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if getattr(request, "axes_locked_out", False):
+        raise HttpError(429, "too many failed sign-ins for this account; wait and try again")
+    if not isinstance(user, User):
+        raise HttpError(401, "wrong username or password")
+    if user.totp_enabled and not totp_verify(user=user, code=payload.otp or ""):
+        # A wrong second factor counts towards the lock-out like a wrong password.
+        user_login_failed.send(
+            sender=__name__, credentials={"username": payload.username}, request=request
+        )
+        raise HttpError(401, "a valid one-time code (otp) is required for this account")
+    _, clear = api_token_create(user=user, name="api")
+    return TokenOut(token=clear)
+
+
+@auth_router.get("/me", response=MeOut, summary="Who you are")
+def me(request: HttpRequest) -> MeOut:
+    user = request.user
+    assert isinstance(user, User)
+    return MeOut(
+        username=user.username,
+        name=str(user),
+        timezone=user.timezone,
+        language=user.language,
+        two_factor=user.totp_enabled,
+    )
+
+
+api.add_router("", auth_router)
+api.add_router("", processes_router)

@@ -1,0 +1,146 @@
+from django.http import HttpRequest
+from ninja import Router
+
+from goodoffices.events.models import Event
+from goodoffices.lib.errors import NotFound
+from goodoffices.policies import Roles, roles_for
+from goodoffices.processes import selectors, services
+from goodoffices.processes.models import DelegationMembership, Mandate, Process
+
+from .schemas import (
+    AmendmentIn,
+    DelegationOut,
+    EventList,
+    EventOut,
+    MandateOut,
+    MemberIn,
+    MemberOut,
+    ProcessList,
+    ProcessOut,
+)
+
+router = Router(tags=["processes"])
+
+def _summary(process: Process) -> dict[str, object]:
+    return {
+        "id": process.pk,
+        "title": process.title,
+        "status": process.status,
+        "framework": process.mandate.framework.name,
+        "parties": [{"id": p.pk, "name": p.name} for p in process.parties.all()],
+    }
+
+def _mandate(process: Process) -> MandateOut:
+    v = process.mandate_version
+    return MandateOut(
+        id=process.mandate_id,
+        title=process.mandate.title,
+        framework=process.mandate.framework.name,
+        version=v.number,
+        tasks=v.tasks,
+        scope=v.scope,
+        term_start=v.term_start,
+        term_end=v.term_end,
+        languages=v.languages,
+        mediators_see_readiness=v.mediators_see_readiness,
+        two_factor_required=v.two_factor_required,
+    )
+
+def role_names(roles: Roles) -> list[str]:
+    names = [r for r in ("mediator", "observer", "monitor", "operator") if getattr(roles, r)]
+    for party_roles in roles.parties.values():
+        names.extend(sorted(party_roles))
+    return names
+
+def _event(event: Event) -> EventOut:
+    return EventOut(
+        seq=event.seq,
+        kind=event.kind,
+        occurred_at=event.occurred_at,
+        actor=event.actor.username if event.actor else None,
+        audience=event.audience,
+        subject_type=event.subject_type,
+        subject_id=event.subject_id,
+        payload=event.payload,
+    )
+
+@router.get("/processes", response=ProcessList, summary="Processes you are admitted to")
+def process_list(request: HttpRequest) -> dict[str, object]:
+    return {"items": [_summary(p) for p in selectors.process_list(user=request.user)]}
+
+@router.get("/processes/{process_id}", response=ProcessOut, summary="One process with its mandate")
+def process_detail(request: HttpRequest, process_id: int) -> ProcessOut:
+    process = selectors.process_get(user=request.user, process_id=process_id)
+    return ProcessOut(
+        **_summary(process),  # type: ignore[arg-type]
+        mandate=_mandate(process),
+        my_roles=role_names(roles_for(request.user, process)),
+        delegations=[
+            DelegationOut(
+                party={"id": party.pk, "name": party.name},  # type: ignore[arg-type]
+                members=[
+                    MemberOut(id=m.pk, username=m.user.username, name=str(m.user), role=m.role)
+                    for m in party.memberships.all()
+                ],
+            )
+            for party in process.parties.all()
+        ],
+        appointments=[
+            {"username": a.user.username, "name": str(a.user), "role": a.role, "organisation": a.organisation}  # type: ignore[misc]
+            for a in process.appointments.all()
+        ],
+    )
+
+@router.get("/processes/{process_id}/events", response=EventList, summary="The events you may see")
+def event_list(request: HttpRequest, process_id: int, limit: int = 100, before: int | None = None) -> EventList:
+    process = selectors.process_get(user=request.user, process_id=process_id)
+    events = selectors.event_list(user=request.user, process=process)
+    count = events.count()
+    if before is not None:
+        events = events.filter(seq__lt=before)
+    return EventList(items=[_event(e) for e in events[: max(1, min(limit, 500))]], count=count)
+
+@router.get("/processes/{process_id}/events/{seq}", response=EventOut, summary="One event")
+def event_detail(request: HttpRequest, process_id: int, seq: int) -> EventOut:
+    process = selectors.process_get(user=request.user, process_id=process_id)
+    return _event(selectors.event_get(user=request.user, process=process, seq=seq))
+
+@router.post(
+    "/processes/{process_id}/parties/{party_id}/members",
+    response={201: MemberOut},
+    summary="Add a member to your delegation (heads of delegation)",
+)
+def member_add(request: HttpRequest, process_id: int, party_id: int, payload: MemberIn) -> tuple[int, MemberOut]:
+    process = selectors.process_get(user=request.user, process_id=process_id)
+    party = selectors.party_get(user=request.user, process=process, party_id=party_id)
+    user = services.user_by_username(payload.username)
+    membership = services.delegation_member_add(actor=request.user, party=party, user=user, role=payload.role)
+    return 201, MemberOut(id=membership.pk, username=user.username, name=str(user), role=membership.role)
+
+@router.delete(
+    "/processes/{process_id}/parties/{party_id}/members/{membership_id}",
+    response={204: None},
+    summary="Remove a member from your delegation",
+)
+def member_remove(request: HttpRequest, process_id: int, party_id: int, membership_id: int) -> tuple[int, None]:
+    process = selectors.process_get(user=request.user, process_id=process_id)
+    party = selectors.party_get(user=request.user, process=process, party_id=party_id)
+    membership = DelegationMembership.objects.filter(party=party, pk=membership_id).select_related("user").first()
+    if membership is None:
+        raise NotFound("membership")
+    services.delegation_member_remove(actor=request.user, membership=membership)
+    return 204, None
+
+@router.post(
+    "/processes/{process_id}/mandate/amendments",
+    response={201: MandateOut},
+    summary="Amend the mandate (framework operators)",
+)
+def mandate_amend(request: HttpRequest, process_id: int, payload: AmendmentIn) -> tuple[int, MandateOut]:
+    process = selectors.process_get(user=request.user, process_id=process_id)
+    changes = payload.model_dump(exclude_unset=True, exclude={"note"})
+    mandate = Mandate.objects.get(pk=process.mandate_id)
+    services.mandate_amend(actor=request.user, mandate=mandate, note=payload.note, **changes)
+    return 201, _mandate(selectors.process_get(user=request.user, process_id=process_id))
+
+__all__ = ["router", "ProcessSummary"]

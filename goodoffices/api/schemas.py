@@ -1,0 +1,122 @@
+from datetime import date, datetime
+from typing import Any
+
+from ninja import Field, Schema
+from pydantic import ConfigDict
+
+
+class Input(Schema):
+    """Every request body refuses fields it does not know."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class TokenIn(Input):
+    username: str = Field(max_length=150)
+    password: str = Field(max_length=1024)
+    otp: str | None = Field(default=None, max_length=12)
+
+
+class TokenOut(Schema):
+    token: str
+
+
+class PartyOut(Schema):
+    id: int
+    name: str
+
+
+class MandateOut(Schema):
+    id: int
+    title: str
+    framework: str
+    version: int
+    tasks: list[str]
+    scope: list[str]
+    term_start: date
+    term_end: date | None
+    languages: list[str]
+    mediators_see_readiness: bool
+    two_factor_required: bool
+
+
+class ProcessSummary(Schema):
+    id: int
+    title: str
+    status: str
+    framework: str
+    parties: list[PartyOut]
+
+
+class MemberOut(Schema):
+    id: int
+    username: str
+    name: str
+    role: str
+
+
+class DelegationOut(Schema):
+    party: PartyOut
+    members: list[MemberOut]
+
+
+class AppointmentOut(Schema):
+    username: str
+    name: str
+    role: str
+    organisation: str
+
+
+class ProcessOut(ProcessSummary):
+    mandate: MandateOut
+    my_roles: list[str]
+    delegations: list[DelegationOut]
+    appointments: list[AppointmentOut]
+
+
+class ItemsOut(Schema):
+    items: list[Any]
+
+
+class ProcessList(Schema):
+    items: list[ProcessSummary]
+
+
+class EventOut(Schema):
+    seq: int
+    kind: str
+    occurred_at: datetime
+    actor: str | None
+    audience: str
+    subject_type: str
+    subject_id: str
+    payload: dict[str, Any]
+
+
+class EventList(Schema):
+    items: list[EventOut]
+    count: int
+
+
+class MemberIn(Input):
+    username: str = Field(max_length=150, min_length=1)
+    role: str = Field(max_length=16)
+
+
+class AmendmentIn(Input):
+    note: str = Field(max_length=4000)
+    scope: list[str] | None = Field(default=None, max_length=100)
+    tasks: list[str] | None = Field(default=None, max_length=100)
+    term_start: date | None = None
+    term_end: date | None = None
+    languages: list[str] | None = Field(default=None, max_length=20)
+    mediators_see_readiness: bool | None = None
+    two_factor_required: bool | None = None
+
+
+class MeOut(Schema):
+    username: str
+    name: str
+    timezone: str
+    language: str
+    two_factor: bool

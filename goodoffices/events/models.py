@@ -1,0 +1,69 @@
+from django.conf import settings
+from django.db import models
+
+
+class EventKind(models.TextChoices):
+    FRAMEWORK_CREATED = "framework.created"
+    FRAMEWORK_OPERATOR_ADDED = "framework.operator_added"
+    MANDATE_CREATED = "mandate.created"
+    MANDATE_AMENDED = "mandate.amended"
+    PROCESS_CREATED = "process.created"
+    APPOINTMENT_MADE = "appointment.made"
+    APPOINTMENT_ENDED = "appointment.ended"
+    DELEGATION_MEMBER_ADDED = "delegation.member_added"
+    DELEGATION_MEMBER_REMOVED = "delegation.member_removed"
+    ACCOUNT_TOKEN_CREATED = "account.token_created"
+    ACCOUNT_TOKEN_REVOKED = "account.token_revoked"
+    ACCOUNT_TWO_FACTOR_ENABLED = "account.two_factor_enabled"
+    DEMO_LOADED = "demo.loaded"
+
+
+class Event(models.Model):
+    """The typed record of one state change. Append-only: the database refuses UPDATE
+    and DELETE on this table (see the migration that installs the triggers).
+
+    ``seq`` numbers events 0, 1, 2, ... with no gaps: it is the event's leaf index in
+    the ledger. ``salt`` is what a sealed ledger entry commits with, so that a non-public
+    event reveals nothing until its opening publishes the salt and the content.
+    """
+
+    seq = models.PositiveBigIntegerField(unique=True, editable=False)
+    kind = models.CharField(max_length=64, choices=EventKind.choices)
+    occurred_at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    process = models.ForeignKey(
+        "processes.Process",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
+    subject_type = models.CharField(max_length=64)
+    subject_id = models.CharField(max_length=64)
+    audience = models.CharField(max_length=40)
+    payload = models.JSONField(default=dict)
+    salt = models.CharField(max_length=64, editable=False)
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["process", "audience", "seq"])]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.kind}"
+
+
+class EventCounter(models.Model):
+    """One row holding the next sequence number. Locking it serialises event writers,
+    which is what makes ``Event.seq`` gapless under concurrent transactions."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    next_seq = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="event_counter_single_row")]

@@ -1,0 +1,123 @@
+"""The demo process: the seed's case (Stepanakert and Baku, 2023) under a mandate modelled
+on the 1995 OSCE Minsk Group co-chairmanship. Everything is created through the services,
+so the demo's history is in the events like any real process."""
+
+from datetime import date
+from typing import Literal
+
+from django.db import transaction
+
+from goodoffices.accounts.models import User
+from goodoffices.events.models import Event, EventKind
+from goodoffices.events.services import event_record
+from goodoffices.lib import audience
+
+from . import services
+from .models import AppointmentRole, DelegationRole
+
+DEMO_PASSWORD = "demo-password"
+
+ACCOUNTS: list[tuple[str, str, str]] = [
+    ("operator", "Minsk Group secretariat", "framework operator and site administrator"),
+    ("mediator", "Co-chair mediator", "appointed mediator"),
+    ("stepanakert", "Stepanakert delegation head", "head and signatory of Stepanakert's delegation"),
+    ("baku", "Baku delegation head", "head and signatory of Baku's delegation"),
+    ("observer", "Observer (European Union)", "admitted observer"),
+    ("monitor", "Guarantor / monitor", "guarantor and monitor of commitments"),
+    ("outsider", "Outsider", "an account with no role in any process"),
+]
+
+SCOPE = [
+    "Gas supply",
+    "Electricity line",
+    "Mine inspection",
+    "Reopening of the Stepanakert–Goris road",
+    "Humanitarian access",
+]
+
+
+def demo_accounts() -> list[tuple[str, str]]:
+    return [(username, description) for username, _, description in ACCOUNTS]
+
+
+def demo_state() -> Literal["empty", "demo", "foreign"]:
+    """``empty`` (nothing yet), ``demo`` (the demo is loaded) or ``foreign`` (other data)."""
+    if Event.objects.filter(kind=EventKind.DEMO_LOADED).exists():
+        return "demo"
+    if User.objects.exists() or Event.objects.exists():
+        return "foreign"
+    return "empty"
+
+
+@transaction.atomic
+def demo_load() -> None:
+    users = {}
+    for username, display_name, _ in ACCOUNTS:
+        users[username] = User.objects.create_user(
+            username=username,
+            password=DEMO_PASSWORD,
+            display_name=display_name,
+            email=f"{username}@demo.invalid",
+            is_staff=username == "operator",
+            is_superuser=username == "operator",
+        )
+    operator = users["operator"]
+    framework = services.framework_create(
+        actor=operator,
+        name="OSCE Minsk Group co-chairmanship",
+        description=(
+            "Co-chairmanship of the OSCE Minsk Group, mandated in 1995 to lead the search for a "
+            "peaceful settlement. Demo modelled on that mandate."
+        ),
+        members=["France", "Russian Federation", "United States"],
+    )
+    services.framework_operator_add(actor=operator, framework=framework, user=operator)
+    mandate = services.mandate_create(
+        actor=operator,
+        framework=framework,
+        title="Mandate of the Co-Chairmen (modelled on the 1995 mandate)",
+        tasks=[
+            "Strengthen the ceasefire",
+            "Build a common basis for negotiations",
+            "Conduct negotiations",
+        ],
+        scope=SCOPE,
+        term_start=date(2023, 3, 1),
+        term_end=date(2028, 12, 31),
+        languages=["en", "hy", "az", "ru"],
+        mediators_see_readiness=True,
+        two_factor_required=True,
+        note="The mandate as issued.",
+    )
+    process = services.process_create(
+        actor=operator,
+        mandate=mandate,
+        title="Stepanakert–Baku dialogue",
+        parties=["Stepanakert", "Baku"],
+    )
+    services.appointment_make(
+        actor=operator,
+        process=process,
+        user=users["mediator"],
+        role=AppointmentRole.MEDIATOR,
+        organisation="OSCE Minsk Group co-chairmanship",
+    )
+    services.appointment_make(
+        actor=operator, process=process, user=users["observer"], role=AppointmentRole.OBSERVER,
+        organisation="European Union",
+    )
+    services.appointment_make(
+        actor=operator, process=process, user=users["monitor"], role=AppointmentRole.MONITOR,
+        organisation="International monitoring mission",
+    )
+    for party in process.parties.all():
+        head = users[party.name.lower()]
+        for role in (DelegationRole.HEAD, DelegationRole.SIGNATORY):
+            services.delegation_member_add(actor=operator, party=party, user=head, role=role)
+    event_record(
+        kind=EventKind.DEMO_LOADED,
+        actor=operator,
+        subject=process,
+        audience=audience.MEDIATORS,
+        payload={"accounts": [username for username, _, _ in ACCOUNTS]},
+    )

@@ -1,0 +1,411 @@
+"""Writes for frameworks, mandates, processes, appointments and delegations.
+
+Each service checks policy, validates, writes and records its event in one transaction.
+"""
+
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from goodoffices.accounts.models import User
+from goodoffices.events.models import EventKind
+from goodoffices.events.services import event_record
+from goodoffices.lib import audience
+from goodoffices.lib.errors import FieldError, Forbidden, Invalid, NotFound
+from goodoffices.policies import Permission, can, forget_roles, roles_for
+
+from .models import (
+    Appointment,
+    AppointmentRole,
+    DelegationMembership,
+    DelegationRole,
+    Framework,
+    FrameworkOperator,
+    Mandate,
+    MandateVersion,
+    MemberOrganisation,
+    Party,
+    Process,
+)
+
+MAX_NAME = 200
+MAX_TOPIC = 200
+MAX_TOPICS = 100
+LANGUAGE_CODES = {"en", "hy", "az", "ru", "fr", "de", "es", "ar", "zh", "tr", "ka", "uk"}
+
+
+def _require(actor: User, permission: Permission, obj: Any, visible: bool = True) -> None:
+    """Refuse: 404 if the actor may not even see ``obj``, 403 if it may see but not act."""
+    if not can(actor, permission, obj):
+        if not visible:
+            raise NotFound(type(obj).__name__.lower())
+        raise Forbidden(f"you may not {permission.value.split(':')[1].replace('_', ' ')} here")
+
+
+def _name(value: str, field: str, errors: list[FieldError], limit: int = MAX_NAME) -> str:
+    value = (value or "").strip()
+    if not value:
+        errors.append(FieldError(field, "must not be empty"))
+    elif len(value) > limit:
+        errors.append(FieldError(field, f"must be at most {limit} characters"))
+    return value
+
+
+def _names(values: list[str], field: str, errors: list[FieldError], limit: int = MAX_TOPIC) -> list[str]:
+    cleaned: list[str] = []
+    if len(values) > MAX_TOPICS:
+        errors.append(FieldError(field, f"at most {MAX_TOPICS} items"))
+        return cleaned
+    for i, raw in enumerate(values):
+        item = _name(raw, f"{field}[{i}]", errors, limit)
+        if item and item.casefold() in {c.casefold() for c in cleaned}:
+            errors.append(FieldError(f"{field}[{i}]", f"{item!r} is listed twice"))
+        elif item:
+            cleaned.append(item)
+    return cleaned
+
+
+@transaction.atomic
+def framework_create(*, actor: User, name: str, description: str = "", members: list[str] | None = None) -> Framework:
+    _require(actor, Permission.FRAMEWORK_CREATE, None)
+    errors: list[FieldError] = []
+    name = _name(name, "name", errors)
+    member_names = _names(members or [], "members", errors)
+    if name and Framework.objects.filter(name__iexact=name).exists():
+        errors.append(FieldError("name", f"a framework named {name!r} exists already"))
+    if errors:
+        raise Invalid(errors)
+    framework = Framework.objects.create(name=name, description=description.strip())
+    MemberOrganisation.objects.bulk_create(
+        MemberOrganisation(framework=framework, name=m) for m in member_names
+    )
+    event_record(
+        kind=EventKind.FRAMEWORK_CREATED,
+        actor=actor,
+        subject=framework,
+        audience=audience.PUBLIC,
+        payload={"name": name, "description": framework.description, "members": member_names},
+    )
+    return framework
+
+
+@transaction.atomic
+def framework_operator_add(*, actor: User, framework: Framework, user: User) -> FrameworkOperator:
+    _require(actor, Permission.FRAMEWORK_MANAGE, framework)
+    operator, created = FrameworkOperator.objects.get_or_create(framework=framework, user=user)
+    if not created:
+        raise Invalid.one("user", f"{user.username} is already an operator of {framework.name}")
+    event_record(
+        kind=EventKind.FRAMEWORK_OPERATOR_ADDED,
+        actor=actor,
+        subject=operator,
+        audience=audience.MEDIATORS,
+        payload={"framework": framework.pk, "user": user.pk},
+    )
+    forget_roles(user)
+    return operator
+
+
+def _mandate_terms(
+    *,
+    tasks: list[str],
+    scope: list[str],
+    term_start: date,
+    term_end: date | None,
+    languages: list[str],
+    refused_venues: dict[str, list[str]] | None,
+    errors: list[FieldError],
+) -> dict[str, Any]:
+    cleaned_scope = _names(scope, "scope", errors)
+    if not cleaned_scope and not any(e.field.startswith("scope") for e in errors):
+        errors.append(FieldError("scope", "a mandate needs at least one agenda topic"))
+    if term_end is not None and term_end < term_start:
+        errors.append(FieldError("term_end", "the term cannot end before it starts"))
+    cleaned_languages = []
+    for i, code in enumerate(languages):
+        if code not in LANGUAGE_CODES:
+            errors.append(FieldError(f"languages[{i}]", f"{code!r} is not a supported language code"))
+        elif code not in cleaned_languages:
+            cleaned_languages.append(code)
+    venues: dict[str, list[str]] = {}
+    for party_name, names in (refused_venues or {}).items():
+        venues[party_name] = _names(names, f"refused_venues[{party_name}]", errors)
+    return {
+        "tasks": _names(tasks, "tasks", errors, limit=1000),
+        "scope": cleaned_scope,
+        "term_start": term_start,
+        "term_end": term_end,
+        "languages": cleaned_languages,
+        "refused_venues": venues,
+    }
+
+
+@transaction.atomic
+def mandate_create(
+    *,
+    actor: User,
+    framework: Framework,
+    title: str,
+    scope: list[str],
+    term_start: date,
+    term_end: date | None = None,
+    tasks: list[str] | None = None,
+    languages: list[str] | None = None,
+    mediators_see_readiness: bool = True,
+    two_factor_required: bool = True,
+    refused_venues: dict[str, list[str]] | None = None,
+    note: str = "",
+) -> Mandate:
+    _require(actor, Permission.MANDATE_CREATE, framework)
+    errors: list[FieldError] = []
+    title = _name(title, "title", errors)
+    terms = _mandate_terms(
+        tasks=tasks or [],
+        scope=scope,
+        term_start=term_start,
+        term_end=term_end,
+        languages=languages or ["en"],
+        refused_venues=refused_venues,
+        errors=errors,
+    )
+    if errors:
+        raise Invalid(errors)
+    mandate = Mandate.objects.create(framework=framework, title=title)
+    version = MandateVersion.objects.create(
+        mandate=mandate,
+        number=1,
+        mediators_see_readiness=mediators_see_readiness,
+        two_factor_required=two_factor_required,
+        note=note.strip(),
+        **terms,
+    )
+    # A mandate belongs to no process yet: its event is sealed until one admits an audience.
+    event_record(
+        kind=EventKind.MANDATE_CREATED,
+        actor=actor,
+        subject=mandate,
+        audience=audience.MEDIATORS,
+        payload={"title": title, "framework": framework.pk, "version": version.as_dict()},
+    )
+    return mandate
+
+
+@transaction.atomic
+def mandate_amend(*, actor: User, mandate: Mandate, note: str, **changes: Any) -> MandateVersion:
+    """Add a new version with ``changes`` applied; every process under the mandate moves to it."""
+    _require(actor, Permission.MANDATE_AMEND, mandate)
+    allowed = {
+        "tasks",
+        "scope",
+        "term_start",
+        "term_end",
+        "languages",
+        "mediators_see_readiness",
+        "two_factor_required",
+        "refused_venues",
+    }
+    unknown = sorted(set(changes) - allowed)
+    if unknown:
+        raise Invalid([FieldError(name, "is not a term of a mandate") for name in unknown])
+    current = MandateVersion.objects.select_for_update().filter(mandate=mandate).order_by("-number").first()
+    assert current is not None
+    merged = {**current.as_dict(), **changes}
+    errors: list[FieldError] = []
+    if not note.strip():
+        errors.append(FieldError("note", "say what the amendment changes and why"))
+    terms = _mandate_terms(
+        tasks=merged["tasks"],
+        scope=merged["scope"],
+        term_start=changes.get("term_start", current.term_start),
+        term_end=changes.get("term_end", current.term_end),
+        languages=merged["languages"],
+        refused_venues=merged["refused_venues"],
+        errors=errors,
+    )
+    if errors:
+        raise Invalid(errors)
+    version = MandateVersion.objects.create(
+        mandate=mandate,
+        number=current.number + 1,
+        mediators_see_readiness=bool(merged["mediators_see_readiness"]),
+        two_factor_required=bool(merged["two_factor_required"]),
+        note=note.strip(),
+        **terms,
+    )
+    changed = sorted(k for k in changes if changes[k] != getattr(current, k))
+    processes = list(Process.objects.select_for_update().filter(mandate=mandate))
+    Process.objects.filter(mandate=mandate).update(mandate_version=version)
+    payload = {"version": version.number, "changed": changed, "terms": version.as_dict()}
+    for process in processes:
+        event_record(
+            kind=EventKind.MANDATE_AMENDED,
+            actor=actor,
+            subject=version,
+            audience=audience.PROCESS,
+            process=process,
+            payload=payload,
+        )
+    if not processes:
+        event_record(
+            kind=EventKind.MANDATE_AMENDED, actor=actor, subject=version, audience=audience.MEDIATORS, payload=payload
+        )
+    return version
+
+
+@transaction.atomic
+def process_create(*, actor: User, mandate: Mandate, title: str, parties: list[str]) -> Process:
+    _require(actor, Permission.PROCESS_CREATE, mandate)
+    errors: list[FieldError] = []
+    title = _name(title, "title", errors)
+    party_names = _names(parties, "parties", errors, limit=120)
+    if len(party_names) < 2 and not any(e.field.startswith("parties") for e in errors):
+        errors.append(FieldError("parties", "a dispute has at least two parties"))
+    if errors:
+        raise Invalid(errors)
+    process = Process.objects.create(mandate=mandate, mandate_version=mandate.current, title=title)
+    Party.objects.bulk_create(Party(process=process, name=n) for n in party_names)
+    event_record(
+        kind=EventKind.PROCESS_CREATED,
+        actor=actor,
+        subject=process,
+        audience=audience.PROCESS,
+        process=process,
+        payload={
+            "title": title,
+            "mandate": mandate.pk,
+            "mandate_version": process.mandate_version.number,
+            "parties": [{"id": p.pk, "name": p.name} for p in process.parties.all()],
+        },
+    )
+    return process
+
+
+def _impartiality_conflict(process: Process, user: User, *, joining_party: Party | None) -> str | None:
+    """A mediator sits on no delegation, and a person represents at most one party."""
+    is_mediator = Appointment.objects.filter(process=process, user=user, role=AppointmentRole.MEDIATOR).exists()
+    other_party = (
+        DelegationMembership.objects.filter(party__process=process, user=user)
+        .exclude(party=joining_party)
+        .select_related("party")
+        .first()
+    )
+    if joining_party is None:
+        if other_party is not None:
+            return f"{user.username} represents {other_party.party.name} and cannot mediate"
+        return None
+    if is_mediator:
+        return f"{user.username} is a mediator in this process and cannot join a delegation"
+    if other_party is not None:
+        return f"{user.username} already represents {other_party.party.name}"
+    return None
+
+
+@transaction.atomic
+def appointment_make(
+    *, actor: User, process: Process, user: User, role: str, organisation: str = ""
+) -> Appointment:
+    _require(actor, Permission.APPOINTMENT_MANAGE, process, visible=can(actor, Permission.PROCESS_VIEW, process))
+    errors: list[FieldError] = []
+    if role not in AppointmentRole.values:
+        errors.append(FieldError("role", f"{role!r} is not one of {', '.join(AppointmentRole.values)}"))
+    organisation = organisation.strip()
+    if len(organisation) > MAX_NAME:
+        errors.append(FieldError("organisation", f"must be at most {MAX_NAME} characters"))
+    if role == AppointmentRole.MEDIATOR and (conflict := _impartiality_conflict(process, user, joining_party=None)):
+        errors.append(FieldError("user", conflict))
+    if Appointment.objects.filter(process=process, user=user, role=role).exists():
+        errors.append(FieldError("user", f"{user.username} already holds that appointment"))
+    if errors:
+        raise Invalid(errors)
+    appointment = Appointment.objects.create(
+        process=process, user=user, role=role, organisation=organisation, mandate_version=process.mandate_version
+    )
+    event_record(
+        kind=EventKind.APPOINTMENT_MADE,
+        actor=actor,
+        subject=appointment,
+        audience=audience.PROCESS,
+        process=process,
+        payload={"user": user.pk, "role": role, "organisation": organisation},
+    )
+    forget_roles(user)
+    return appointment
+
+
+@transaction.atomic
+def appointment_end(*, actor: User, appointment: Appointment) -> None:
+    process = appointment.process
+    _require(actor, Permission.APPOINTMENT_MANAGE, process, visible=can(actor, Permission.PROCESS_VIEW, process))
+    payload = {"user": appointment.user_id, "role": appointment.role}
+    event_record(
+        kind=EventKind.APPOINTMENT_ENDED,
+        actor=actor,
+        subject=appointment,
+        audience=audience.PROCESS,
+        process=process,
+        payload=payload,
+    )
+    appointment.delete()
+    forget_roles(appointment.user)
+
+
+@transaction.atomic
+def delegation_member_add(*, actor: User, party: Party, user: User, role: str) -> DelegationMembership:
+    process = party.process
+    _require(actor, Permission.DELEGATION_MANAGE, party, visible=can(actor, Permission.PROCESS_VIEW, process))
+    roles = roles_for(actor, process)
+    errors: list[FieldError] = []
+    if role not in DelegationRole.values:
+        errors.append(FieldError("role", f"{role!r} is not one of {', '.join(DelegationRole.values)}"))
+    elif role == DelegationRole.HEAD and not roles.operator:
+        errors.append(FieldError("role", "only the framework's operators name a head of delegation"))
+    if conflict := _impartiality_conflict(process, user, joining_party=party):
+        errors.append(FieldError("user", conflict))
+    if DelegationMembership.objects.filter(party=party, user=user, role=role).exists():
+        errors.append(FieldError("user", f"{user.username} already holds that role"))
+    elif role == DelegationRole.HEAD and DelegationMembership.objects.filter(party=party, role=role).exists():
+        errors.append(FieldError("role", f"{party.name} already has a head of delegation"))
+    if errors:
+        raise Invalid(errors)
+    try:
+        with transaction.atomic():
+            membership = DelegationMembership.objects.create(party=party, user=user, role=role)
+    except IntegrityError:
+        raise Invalid.one("user", "that membership changed meanwhile; reload and try again") from None
+    event_record(
+        kind=EventKind.DELEGATION_MEMBER_ADDED,
+        actor=actor,
+        subject=membership,
+        audience=audience.PLENARY,
+        process=process,
+        payload={"party": party.pk, "user": user.pk, "role": role},
+    )
+    forget_roles(user)
+    return membership
+
+
+@transaction.atomic
+def delegation_member_remove(*, actor: User, membership: DelegationMembership) -> None:
+    party = membership.party
+    process = party.process
+    _require(actor, Permission.DELEGATION_MANAGE, party, visible=can(actor, Permission.PROCESS_VIEW, process))
+    if membership.role == DelegationRole.HEAD and not roles_for(actor, process).operator:
+        raise Forbidden("only the framework's operators change the head of delegation")
+    event_record(
+        kind=EventKind.DELEGATION_MEMBER_REMOVED,
+        actor=actor,
+        subject=membership,
+        audience=audience.PLENARY,
+        process=process,
+        payload={"party": party.pk, "user": membership.user_id, "role": membership.role},
+    )
+    membership.delete()
+    forget_roles(membership.user)
+
+
+def user_by_username(username: str) -> User:
+    user = User.objects.filter(username=username.strip(), is_active=True).first()
+    if user is None:
+        raise Invalid.one("username", f"no active account is called {username.strip()!r}")
+    return user

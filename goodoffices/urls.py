@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from goodoffices.api.api import api
+from goodoffices.web import views as web
+
+admin.site.site_header = "Good Offices administration"
+
+urlpatterns = [
+    path("", web.home, name="home"),
+    path("healthz", web.healthz, name="healthz"),
+    path("", include("goodoffices.accounts.urls")),
+    path("", include("goodoffices.web.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+

@@ -1,0 +1,43 @@
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from goodoffices.processes.demo import DEMO_PASSWORD, demo_accounts, demo_load, demo_state
+
+from .serve import run_server
+
+
+class Command(BaseCommand):
+    help = "Run the whole platform on the embedded SQLite database with the demo process loaded."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--no-serve", action="store_true", help="load the demo, print the accounts and stop")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEMO:
+            raise CommandError("run the demo through the console script: goodoffices demo")
+        port = options["port"]
+        if not 1 <= port <= 65535:
+            raise CommandError(f"--port must be between 1 and 65535, not {port}")
+        call_command("migrate", interactive=False, verbosity=0)
+        state = demo_state()
+        if state == "foreign":
+            raise CommandError(
+                f"{settings.DATA_DIR} holds a database that is not a demo database; "
+                "refusing to load demo data into it. Choose another --data-dir."
+            )
+        if state == "empty":
+            demo_load()
+            self.stdout.write("Loaded the demo process.")
+        self.stdout.write(f"Data directory: {settings.DATA_DIR}")
+        self.stdout.write(f"Demo accounts (password for each: {DEMO_PASSWORD}):")
+        for username, description in demo_accounts():
+            self.stdout.write(f"  {username:<12} {description}")
+        if options["no_serve"]:
+            return
+        self.stdout.write(f"Serving on http://127.0.0.1:{port}/  (Ctrl-C stops)")
+        self.stdout.flush()
+        run_server(host="127.0.0.1", port=port, workers=1)

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("processes/<int:process_id>/", views.process_detail, name="process"),
+    path("processes/<int:process_id>/mandate/", views.mandate_detail, name="mandate"),
+    path("processes/<int:process_id>/activity/", views.activity, name="activity"),
+    path("processes/<int:process_id>/parties/<int:party_id>/", views.delegation, name="delegation"),
+    path(
+        "processes/<int:process_id>/parties/<int:party_id>/members/<int:membership_id>/remove/",
+        views.delegation_remove,
+        name="delegation_remove",
+    ),
+]

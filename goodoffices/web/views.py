@@ -1,0 +1,133 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from goodoffices.lib.errors import Forbidden, Invalid, NotFound
+from goodoffices.policies import Permission, can, roles_for
+from goodoffices.processes import selectors, services
+from goodoffices.processes.models import DelegationMembership, Process
+
+from .forms import MemberForm
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:  # noqa: BLE001 - any database failure means "not healthy"
+        return JsonResponse({"status": "database unavailable"}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+def _process(request: HttpRequest, process_id: int) -> Process:
+    try:
+        return selectors.process_get(user=request.user, process_id=process_id)
+    except NotFound:
+        raise Http404(_("No such process.")) from None
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("dashboard")
+    return redirect("login")
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    processes = list(selectors.process_list(user=request.user))
+    from goodoffices.policies import roles_in
+
+    roles = roles_in(request.user, processes)
+    rows = [{"process": p, "roles": roles[p.pk]} for p in processes]
+    return render(request, "web/dashboard.html", {"rows": rows})
+
+
+def _process_context(request: HttpRequest, process: Process) -> dict[str, object]:
+    roles = roles_for(request.user, process)
+    return {
+        "process": process,
+        "roles": roles,
+        "manageable_party_ids": [p.pk for p in process.parties.all() if can(request.user, Permission.DELEGATION_MANAGE, p)],
+    }
+
+
+@login_required
+def process_detail(request: HttpRequest, process_id: int) -> HttpResponse:
+    process = _process(request, process_id)
+    events = selectors.event_list(user=request.user, process=process)[:10]
+    return render(request, "web/process.html", {**_process_context(request, process), "events": events})
+
+
+@login_required
+def mandate_detail(request: HttpRequest, process_id: int) -> HttpResponse:
+    process = _process(request, process_id)
+    versions = process.mandate.versions.order_by("-number")
+    return render(
+        request,
+        "web/mandate.html",
+        {**_process_context(request, process), "version": process.mandate_version, "versions": versions},
+    )
+
+
+@login_required
+def activity(request: HttpRequest, process_id: int) -> HttpResponse:
+    process = _process(request, process_id)
+    events = selectors.event_list(user=request.user, process=process)[:200]
+    return render(request, "web/activity.html", {**_process_context(request, process), "events": events})
+
+
+@login_required
+def delegation(request: HttpRequest, process_id: int, party_id: int) -> HttpResponse:
+    process = _process(request, process_id)
+    try:
+        party = selectors.party_get(user=request.user, process=process, party_id=party_id)
+    except NotFound:
+        raise Http404(_("No such party.")) from None
+    may_manage = can(request.user, Permission.DELEGATION_MANAGE, party)
+    form = MemberForm(request.POST or None)
+    if request.method == "POST":
+        if not may_manage:
+            return render(request, "web/forbidden.html", status=403)
+        if form.is_valid():
+            try:
+                user = services.user_by_username(form.cleaned_data["username"])
+                services.delegation_member_add(
+                    actor=request.user, party=party, user=user, role=form.cleaned_data["role"]
+                )
+            except Invalid as exc:
+                for error in exc.errors:
+                    form.add_error("username" if error.field in ("user", "username") else None, error.message)
+            else:
+                messages.success(request, _("%(user)s joined the delegation.") % {"user": user})
+                return redirect("delegation", process_id=process.pk, party_id=party.pk)
+    members = party.memberships.select_related("user").order_by("role", "user__username")
+    return render(
+        request,
+        "web/delegation.html",
+        {**_process_context(request, process), "party": party, "members": members, "form": form, "may_manage": may_manage},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def delegation_remove(request: HttpRequest, process_id: int, party_id: int, membership_id: int) -> HttpResponse:
+    process = _process(request, process_id)
+    membership = (
+        DelegationMembership.objects.filter(pk=membership_id, party_id=party_id, party__process=process)
+        .select_related("party__process", "user")
+        .first()
+    )
+    if membership is None:
+        raise Http404(_("No such member."))
+    try:
+        services.delegation_member_remove(actor=request.user, membership=membership)
+    except Forbidden as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("%(user)s left the delegation.") % {"user": membership.user})
+    return redirect("delegation", process_id=process.pk, party_id=party_id)
