@@ -127,7 +127,7 @@ def roles_for(user: AnyUser, process: Process) -> Roles:
     if process.pk not in cache:
         cache.update(roles_in(user, [process]))
         if user.is_authenticated:
-            user._goodoffices_roles = cache  # type: ignore[union-attr]
+            user.__dict__["_goodoffices_roles"] = cache
     return cache[process.pk]
 
 
@@ -183,7 +183,9 @@ def visible_processes(user: AnyUser) -> QuerySet[Process]:
     ).distinct()
 
 
-def restrict_by_audience(user: AnyUser, queryset: QuerySet[Any], process_field: str = "process") -> QuerySet[Any]:
+def restrict_by_audience(
+    user: AnyUser, queryset: QuerySet[Any], process_field: str = "process"
+) -> QuerySet[Any]:
     """Keep only the records whose audience ``user`` may read in their process."""
     condition = Q(audience=audience.PUBLIC)
     processes = list(visible_processes(user))

@@ -5,12 +5,17 @@ deployment fails loudly rather than running with a silently different setting.
 """
 
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+# Lets generic classes such as ModelAdmin[Model] be subscripted at run time.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -47,7 +52,8 @@ def envlist(name: str, default: str = "") -> list[str]:
 DATA_DIR = Path(env("DATA_DIR", str(Path.cwd() / "var"))).resolve()
 DEBUG = envbool("DEBUG", False)
 DEMO = envbool("DEMO", False)
-TESTING = envbool("TESTING", False)
+# Under pytest the test settings apply even when the variable was not exported.
+TESTING = envbool("TESTING", False) or "pytest" in sys.modules
 
 SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
@@ -138,9 +144,7 @@ def _database() -> dict[str, Any]:
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
-            "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-            ),
+            "init_command": ("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"),
         }
     elif engine == "django.db.backends.postgresql":
         config.setdefault("OPTIONS", {})

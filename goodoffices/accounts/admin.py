@@ -5,13 +5,16 @@ from .models import ApiToken, User
 
 
 @admin.register(User)
-class GoodOfficesUserAdmin(UserAdmin):
-    fieldsets = (*(UserAdmin.fieldsets or ()), ("Good Offices", {"fields": ("display_name", "timezone", "language", "totp_enabled")}))
+class GoodOfficesUserAdmin(UserAdmin[User]):
+    fieldsets = (
+        *(UserAdmin.fieldsets or ()),
+        ("Good Offices", {"fields": ("display_name", "timezone", "language", "totp_enabled")}),
+    )
     readonly_fields = ("totp_enabled",)
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
     readonly_fields = ("user", "name", "prefix", "digest", "created_at", "last_used_at", "revoked_at")
 

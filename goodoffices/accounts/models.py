@@ -1,8 +1,9 @@
 import zoneinfo
 
 from django.contrib.auth.models import AbstractUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,9 +16,7 @@ class User(AbstractUser):
     """A person. Roles come from processes (delegations, appointments), never from here."""
 
     display_name = models.CharField(_("display name"), max_length=120, blank=True)
-    timezone = models.CharField(
-        _("time zone"), max_length=64, default="UTC", validators=[validate_timezone]
-    )
+    timezone = models.CharField(_("time zone"), max_length=64, default="UTC", validators=[validate_timezone])
     language = models.CharField(_("language"), max_length=8, blank=True)
     totp_secret = models.CharField(max_length=64, blank=True)
     totp_enabled = models.BooleanField(default=False)
@@ -42,3 +41,11 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+def signed_in(request: HttpRequest) -> User:
+    """The request's user, for views that already require sign-in."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user

@@ -15,9 +15,12 @@ def two_factor_required(*, user: User) -> bool:
     as_mediator = Appointment.objects.filter(
         user=user, role="mediator", process__mandate_version__two_factor_required=True
     ).exists()
-    return as_mediator or DelegationMembership.objects.filter(
-        user=user, role="signatory", party__process__mandate_version__two_factor_required=True
-    ).exists()
+    return (
+        as_mediator
+        or DelegationMembership.objects.filter(
+            user=user, role="signatory", party__process__mandate_version__two_factor_required=True
+        ).exists()
+    )
 
 
 def api_token_list(*, user: User) -> list[ApiToken]:

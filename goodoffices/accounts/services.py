@@ -32,9 +32,7 @@ def api_token_create(*, user: User, name: str = "api") -> tuple[ApiToken, str]:
     if not name or len(name) > 80:
         raise Invalid.one("name", "a token name must have 1 to 80 characters")
     clear = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(
-        user=user, name=name, prefix=clear[:10], digest=token_digest(clear)
-    )
+    token = ApiToken.objects.create(user=user, name=name, prefix=clear[:10], digest=token_digest(clear))
     event_record(
         kind="account.token_created",
         actor=user,

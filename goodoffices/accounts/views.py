@@ -1,8 +1,8 @@
 from typing import Any
 
 import pyotp
-from django.conf import settings
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
@@ -36,7 +36,10 @@ def _user(request: HttpRequest) -> User:
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    form = PreferencesForm(request.POST or None, initial={"timezone": user.timezone, "language": user.language or request.LANGUAGE_CODE})
+    form = PreferencesForm(
+        request.POST or None,
+        initial={"timezone": user.timezone, "language": user.language or request.LANGUAGE_CODE},
+    )
     if request.method == "POST" and form.is_valid():
         services.user_preferences_set(
             user=user, timezone_name=form.cleaned_data["timezone"], language=form.cleaned_data["language"]

@@ -26,7 +26,9 @@ problems.install(api)
 auth_router = Router(tags=["auth"])
 
 
-@auth_router.post("/auth/token", auth=None, response={200: TokenOut}, summary="Exchange credentials for a token")
+@auth_router.post(
+    "/auth/token", auth=None, response={200: TokenOut}, summary="Exchange credentials for a token"
+)
 def token_create(request: HttpRequest, payload: TokenIn) -> TokenOut:
     user = authenticate(request, username=payload.username, password=payload.password)
     if getattr(request, "axes_locked_out", False):
@@ -35,9 +37,7 @@ def token_create(request: HttpRequest, payload: TokenIn) -> TokenOut:
         raise HttpError(401, "wrong username or password")
     if user.totp_enabled and not totp_verify(user=user, code=payload.otp or ""):
         # A wrong second factor counts towards the lock-out like a wrong password.
-        user_login_failed.send(
-            sender=__name__, credentials={"username": payload.username}, request=request
-        )
+        user_login_failed.send(sender=__name__, credentials={"username": payload.username}, request=request)
         raise HttpError(401, "a valid one-time code (otp) is required for this account")
     _, clear = api_token_create(user=user, name="api")
     return TokenOut(token=clear)

@@ -77,8 +77,13 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        titles = {400: "Bad request", 401: "Unauthenticated", 404: "Not found", 405: "Method not allowed",
-                  429: "Too many requests"}
+        titles = {
+            400: "Bad request",
+            401: "Unauthenticated",
+            404: "Not found",
+            405: "Method not allowed",
+            429: "Too many requests",
+        }
         return problem(
             api, request, status=exc.status_code, title=titles.get(exc.status_code, "Error"), detail=str(exc)
         )

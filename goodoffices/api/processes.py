@@ -1,6 +1,7 @@
 from django.http import HttpRequest
 from ninja import Router
 
+from goodoffices.accounts.models import signed_in
 from goodoffices.events.models import Event
 from goodoffices.lib.errors import NotFound
 from goodoffices.policies import Roles, roles_for
@@ -21,6 +22,7 @@ from .schemas import (
 
 router = Router(tags=["processes"])
 
+
 def _summary(process: Process) -> dict[str, object]:
     return {
         "id": process.pk,
@@ -29,6 +31,7 @@ def _summary(process: Process) -> dict[str, object]:
         "framework": process.mandate.framework.name,
         "parties": [{"id": p.pk, "name": p.name} for p in process.parties.all()],
     }
+
 
 def _mandate(process: Process) -> MandateOut:
     v = process.mandate_version
@@ -46,11 +49,13 @@ def _mandate(process: Process) -> MandateOut:
         two_factor_required=v.two_factor_required,
     )
 
+
 def role_names(roles: Roles) -> list[str]:
     names = [r for r in ("mediator", "observer", "monitor", "operator") if getattr(roles, r)]
     for party_roles in roles.parties.values():
         names.extend(sorted(party_roles))
     return names
+
 
 def _event(event: Event) -> EventOut:
     return EventOut(
@@ -64,9 +69,11 @@ def _event(event: Event) -> EventOut:
         payload=event.payload,
     )
 
+
 @router.get("/processes", response=ProcessList, summary="Processes you are admitted to")
 def process_list(request: HttpRequest) -> dict[str, object]:
     return {"items": [_summary(p) for p in selectors.process_list(user=request.user)]}
+
 
 @router.get("/processes/{process_id}", response=ProcessOut, summary="One process with its mandate")
 def process_detail(request: HttpRequest, process_id: int) -> ProcessOut:
@@ -91,8 +98,11 @@ def process_detail(request: HttpRequest, process_id: int) -> ProcessOut:
         ],
     )
 
+
 @router.get("/processes/{process_id}/events", response=EventList, summary="The events you may see")
-def event_list(request: HttpRequest, process_id: int, limit: int = 100, before: int | None = None) -> EventList:
+def event_list(
+    request: HttpRequest, process_id: int, limit: int = 100, before: int | None = None
+) -> EventList:
     process = selectors.process_get(user=request.user, process_id=process_id)
     events = selectors.event_list(user=request.user, process=process)
     count = events.count()
@@ -100,36 +110,46 @@ def event_list(request: HttpRequest, process_id: int, limit: int = 100, before: 
         events = events.filter(seq__lt=before)
     return EventList(items=[_event(e) for e in events[: max(1, min(limit, 500))]], count=count)
 
+
 @router.get("/processes/{process_id}/events/{seq}", response=EventOut, summary="One event")
 def event_detail(request: HttpRequest, process_id: int, seq: int) -> EventOut:
     process = selectors.process_get(user=request.user, process_id=process_id)
     return _event(selectors.event_get(user=request.user, process=process, seq=seq))
+
 
 @router.post(
     "/processes/{process_id}/parties/{party_id}/members",
     response={201: MemberOut},
     summary="Add a member to your delegation (heads of delegation)",
 )
-def member_add(request: HttpRequest, process_id: int, party_id: int, payload: MemberIn) -> tuple[int, MemberOut]:
+def member_add(
+    request: HttpRequest, process_id: int, party_id: int, payload: MemberIn
+) -> tuple[int, MemberOut]:
     process = selectors.process_get(user=request.user, process_id=process_id)
     party = selectors.party_get(user=request.user, process=process, party_id=party_id)
     user = services.user_by_username(payload.username)
-    membership = services.delegation_member_add(actor=request.user, party=party, user=user, role=payload.role)
+    membership = services.delegation_member_add(actor=signed_in(request), party=party, user=user, role=payload.role)
     return 201, MemberOut(id=membership.pk, username=user.username, name=str(user), role=membership.role)
+
 
 @router.delete(
     "/processes/{process_id}/parties/{party_id}/members/{membership_id}",
     response={204: None},
     summary="Remove a member from your delegation",
 )
-def member_remove(request: HttpRequest, process_id: int, party_id: int, membership_id: int) -> tuple[int, None]:
+def member_remove(
+    request: HttpRequest, process_id: int, party_id: int, membership_id: int
+) -> tuple[int, None]:
     process = selectors.process_get(user=request.user, process_id=process_id)
     party = selectors.party_get(user=request.user, process=process, party_id=party_id)
-    membership = DelegationMembership.objects.filter(party=party, pk=membership_id).select_related("user").first()
+    membership = (
+        DelegationMembership.objects.filter(party=party, pk=membership_id).select_related("user").first()
+    )
     if membership is None:
         raise NotFound("membership")
-    services.delegation_member_remove(actor=request.user, membership=membership)
+    services.delegation_member_remove(actor=signed_in(request), membership=membership)
     return 204, None
+
 
 @router.post(
     "/processes/{process_id}/mandate/amendments",
@@ -140,7 +160,7 @@ def mandate_amend(request: HttpRequest, process_id: int, payload: AmendmentIn) -
     process = selectors.process_get(user=request.user, process_id=process_id)
     changes = payload.model_dump(exclude_unset=True, exclude={"note"})
     mandate = Mandate.objects.get(pk=process.mandate_id)
-    services.mandate_amend(actor=request.user, mandate=mandate, note=payload.note, **changes)
+    services.mandate_amend(actor=signed_in(request), mandate=mandate, note=payload.note, **changes)
     return 201, _mandate(selectors.process_get(user=request.user, process_id=process_id))
 
-__all__ = ["router", "ProcessSummary"]
+

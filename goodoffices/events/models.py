@@ -67,3 +67,6 @@ class EventCounter(models.Model):
 
     class Meta:
         constraints = [models.CheckConstraint(condition=models.Q(id=1), name="event_counter_single_row")]
+
+    def __str__(self) -> str:
+        return f"next event #{self.next_seq}"

@@ -103,11 +103,17 @@ def demo_load() -> None:
         organisation="OSCE Minsk Group co-chairmanship",
     )
     services.appointment_make(
-        actor=operator, process=process, user=users["observer"], role=AppointmentRole.OBSERVER,
+        actor=operator,
+        process=process,
+        user=users["observer"],
+        role=AppointmentRole.OBSERVER,
         organisation="European Union",
     )
     services.appointment_make(
-        actor=operator, process=process, user=users["monitor"], role=AppointmentRole.MONITOR,
+        actor=operator,
+        process=process,
+        user=users["monitor"],
+        role=AppointmentRole.MONITOR,
         organisation="International monitoring mission",
     )
     for party in process.parties.all():

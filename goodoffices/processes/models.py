@@ -39,9 +39,10 @@ class FrameworkOperator(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["framework", "user"], name="operator_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["framework", "user"], name="operator_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} operates {self.framework}"
 
 
 class Mandate(models.Model):
@@ -68,9 +69,7 @@ class MandateVersion(models.Model):
     term_start = models.DateField(_("term starts"))
     term_end = models.DateField(_("term ends"), null=True, blank=True)
     languages = models.JSONField(_("languages"), default=list)
-    mediators_see_readiness = models.BooleanField(
-        _("mediators see each party's readiness"), default=True
-    )
+    mediators_see_readiness = models.BooleanField(_("mediators see each party's readiness"), default=True)
     two_factor_required = models.BooleanField(
         _("two-factor sign-in required for mediators and signatories"), default=True
     )
@@ -167,6 +166,9 @@ class DelegationMembership(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_role_display()} of {self.party}"
+
 
 class AppointmentRole(models.TextChoices):
     MEDIATOR = "mediator", _("mediator")
@@ -186,6 +188,7 @@ class Appointment(models.Model):
 
     class Meta:
         ordering = ["process", "role", "user__username"]
-        constraints = [
-            models.UniqueConstraint(fields=["process", "user", "role"], name="appointment_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["process", "user", "role"], name="appointment_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_role_display()} in {self.process}"

@@ -23,9 +23,12 @@ def process_get(*, user: AnyUser, process_id: int) -> Process:
         visible_processes(user)
         .select_related("mandate__framework", "mandate_version")
         .prefetch_related(
-            Prefetch("parties", queryset=Party.objects.prefetch_related(
-                Prefetch("memberships", queryset=DelegationMembership.objects.select_related("user"))
-            )),
+            Prefetch(
+                "parties",
+                queryset=Party.objects.prefetch_related(
+                    Prefetch("memberships", queryset=DelegationMembership.objects.select_related("user"))
+                ),
+            ),
             Prefetch("appointments", queryset=Appointment.objects.select_related("user")),
         )
         .filter(pk=process_id)
@@ -44,7 +47,11 @@ def party_get(*, user: AnyUser, process: Process, party_id: int) -> Party:
 
 
 def event_list(*, user: AnyUser, process: Process) -> QuerySet[Event]:
-    return restrict_by_audience(user, Event.objects.filter(process=process)).select_related("actor").order_by("-seq")
+    return (
+        restrict_by_audience(user, Event.objects.filter(process=process))
+        .select_related("actor")
+        .order_by("-seq")
+    )
 
 
 def event_get(*, user: AnyUser, process: Process, seq: int) -> Event:

@@ -67,7 +67,9 @@ def _names(values: list[str], field: str, errors: list[FieldError], limit: int =
 
 
 @transaction.atomic
-def framework_create(*, actor: User, name: str, description: str = "", members: list[str] | None = None) -> Framework:
+def framework_create(
+    *, actor: User, name: str, description: str = "", members: list[str] | None = None
+) -> Framework:
     _require(actor, Permission.FRAMEWORK_CREATE, None)
     errors: list[FieldError] = []
     name = _name(name, "name", errors)
@@ -248,7 +250,11 @@ def mandate_amend(*, actor: User, mandate: Mandate, note: str, **changes: Any) -
         )
     if not processes:
         event_record(
-            kind=EventKind.MANDATE_AMENDED, actor=actor, subject=version, audience=audience.MEDIATORS, payload=payload
+            kind=EventKind.MANDATE_AMENDED,
+            actor=actor,
+            subject=version,
+            audience=audience.MEDIATORS,
+            payload=payload,
         )
     return version
 
@@ -283,7 +289,9 @@ def process_create(*, actor: User, mandate: Mandate, title: str, parties: list[s
 
 def _impartiality_conflict(process: Process, user: User, *, joining_party: Party | None) -> str | None:
     """A mediator sits on no delegation, and a person represents at most one party."""
-    is_mediator = Appointment.objects.filter(process=process, user=user, role=AppointmentRole.MEDIATOR).exists()
+    is_mediator = Appointment.objects.filter(
+        process=process, user=user, role=AppointmentRole.MEDIATOR
+    ).exists()
     other_party = (
         DelegationMembership.objects.filter(party__process=process, user=user)
         .exclude(party=joining_party)
@@ -305,21 +313,29 @@ def _impartiality_conflict(process: Process, user: User, *, joining_party: Party
 def appointment_make(
     *, actor: User, process: Process, user: User, role: str, organisation: str = ""
 ) -> Appointment:
-    _require(actor, Permission.APPOINTMENT_MANAGE, process, visible=can(actor, Permission.PROCESS_VIEW, process))
+    _require(
+        actor, Permission.APPOINTMENT_MANAGE, process, visible=can(actor, Permission.PROCESS_VIEW, process)
+    )
     errors: list[FieldError] = []
     if role not in AppointmentRole.values:
         errors.append(FieldError("role", f"{role!r} is not one of {', '.join(AppointmentRole.values)}"))
     organisation = organisation.strip()
     if len(organisation) > MAX_NAME:
         errors.append(FieldError("organisation", f"must be at most {MAX_NAME} characters"))
-    if role == AppointmentRole.MEDIATOR and (conflict := _impartiality_conflict(process, user, joining_party=None)):
+    if role == AppointmentRole.MEDIATOR and (
+        conflict := _impartiality_conflict(process, user, joining_party=None)
+    ):
         errors.append(FieldError("user", conflict))
     if Appointment.objects.filter(process=process, user=user, role=role).exists():
         errors.append(FieldError("user", f"{user.username} already holds that appointment"))
     if errors:
         raise Invalid(errors)
     appointment = Appointment.objects.create(
-        process=process, user=user, role=role, organisation=organisation, mandate_version=process.mandate_version
+        process=process,
+        user=user,
+        role=role,
+        organisation=organisation,
+        mandate_version=process.mandate_version,
     )
     event_record(
         kind=EventKind.APPOINTMENT_MADE,
@@ -336,7 +352,9 @@ def appointment_make(
 @transaction.atomic
 def appointment_end(*, actor: User, appointment: Appointment) -> None:
     process = appointment.process
-    _require(actor, Permission.APPOINTMENT_MANAGE, process, visible=can(actor, Permission.PROCESS_VIEW, process))
+    _require(
+        actor, Permission.APPOINTMENT_MANAGE, process, visible=can(actor, Permission.PROCESS_VIEW, process)
+    )
     payload = {"user": appointment.user_id, "role": appointment.role}
     event_record(
         kind=EventKind.APPOINTMENT_ENDED,

@@ -8,5 +8,8 @@ class MemberForm(forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150)
     role = forms.ChoiceField(
         label=_("Role"),
-        choices=[(DelegationRole.DELEGATE, DelegationRole.DELEGATE.label), (DelegationRole.SIGNATORY, DelegationRole.SIGNATORY.label)],
+        choices=[
+            (DelegationRole.DELEGATE, DelegationRole.DELEGATE.label),
+            (DelegationRole.SIGNATORY, DelegationRole.SIGNATORY.label),
+        ],
     )

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from goodoffices.accounts.models import signed_in
 from goodoffices.lib.errors import Forbidden, Invalid, NotFound
 from goodoffices.policies import Permission, can, roles_for
 from goodoffices.processes import selectors, services
@@ -51,7 +52,9 @@ def _process_context(request: HttpRequest, process: Process) -> dict[str, object
     return {
         "process": process,
         "roles": roles,
-        "manageable_party_ids": [p.pk for p in process.parties.all() if can(request.user, Permission.DELEGATION_MANAGE, p)],
+        "manageable_party_ids": [
+            p.pk for p in process.parties.all() if can(request.user, Permission.DELEGATION_MANAGE, p)
+        ],
     }
 
 
@@ -96,7 +99,7 @@ def delegation(request: HttpRequest, process_id: int, party_id: int) -> HttpResp
             try:
                 user = services.user_by_username(form.cleaned_data["username"])
                 services.delegation_member_add(
-                    actor=request.user, party=party, user=user, role=form.cleaned_data["role"]
+                    actor=signed_in(request), party=party, user=user, role=form.cleaned_data["role"]
                 )
             except Invalid as exc:
                 for error in exc.errors:
@@ -108,14 +111,22 @@ def delegation(request: HttpRequest, process_id: int, party_id: int) -> HttpResp
     return render(
         request,
         "web/delegation.html",
-        {**_process_context(request, process), "party": party, "members": members, "form": form, "may_manage": may_manage},
+        {
+            **_process_context(request, process),
+            "party": party,
+            "members": members,
+            "form": form,
+            "may_manage": may_manage,
+        },
         status=422 if form.errors else 200,
     )
 
 
 @login_required
 @require_POST
-def delegation_remove(request: HttpRequest, process_id: int, party_id: int, membership_id: int) -> HttpResponse:
+def delegation_remove(
+    request: HttpRequest, process_id: int, party_id: int, membership_id: int
+) -> HttpResponse:
     process = _process(request, process_id)
     membership = (
         DelegationMembership.objects.filter(pk=membership_id, party_id=party_id, party__process=process)
@@ -125,7 +136,7 @@ def delegation_remove(request: HttpRequest, process_id: int, party_id: int, memb
     if membership is None:
         raise Http404(_("No such member."))
     try:
-        services.delegation_member_remove(actor=request.user, membership=membership)
+        services.delegation_member_remove(actor=signed_in(request), membership=membership)
     except Forbidden as exc:
         messages.error(request, str(exc))
     else:

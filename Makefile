@@ -1,0 +1,53 @@
+# The two commands a newcomer needs: `make demo` and `make test`.
+PORT ?= 8000
+DATA_DIR ?= var
+PG_URL ?= postgres://postgres@127.0.0.1:5432/goodoffices
+BIN := .venv/bin
+
+.PHONY: demo test lint typecheck test-sqlite test-postgres test-browser messages install install-dev chromium bench clean
+
+.venv/.installed: requirements.txt pyproject.toml scripts/bootstrap
+	scripts/bootstrap requirements.txt
+	touch $@
+
+.venv/.installed-dev: requirements-dev.txt pyproject.toml scripts/bootstrap
+	scripts/bootstrap requirements-dev.txt
+	touch .venv/.installed $@
+
+install: .venv/.installed
+install-dev: .venv/.installed-dev
+
+demo: .venv/.installed
+	$(BIN)/goodoffices demo --port $(PORT) --data-dir $(DATA_DIR)
+
+# Debian's Chromium for the browser tests; Playwright cannot download its own here.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+lint: .venv/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check goodoffices/lib
+
+typecheck: .venv/.installed-dev
+	$(BIN)/mypy
+
+test-sqlite: .venv/.installed-dev chromium
+	GOODOFFICES_TESTING=true $(BIN)/pytest -q
+
+# PostgreSQL runs too whenever a server answers; the browser tests need run only once.
+test-postgres: .venv/.installed-dev
+	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then \
+	  echo "PostgreSQL answers: running the suite on it"; \
+	  GOODOFFICES_TESTING=true GOODOFFICES_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m "not browser"; \
+	else echo "PostgreSQL does not answer at 127.0.0.1:5432: skipping the PostgreSQL run"; fi
+
+test: lint typecheck test-sqlite test-postgres
+
+messages: .venv/.installed-dev
+	cd goodoffices && ../$(BIN)/django-admin compilemessages --ignore=.venv
+
+bench: .venv/.installed-dev
+	$(BIN)/python benchmarks/ledger_core.py
+
+clean:
+	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache
