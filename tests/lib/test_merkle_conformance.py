@@ -11,7 +11,10 @@ import pytest
 
 from goodoffices.lib.ledger.errors import HashLengthError, ProofError
 from goodoffices.lib.ledger.merkle import verify_consistency, verify_inclusion
-from goodoffices.lib.ledger.subtree import verify_subtree_consistency, verify_subtree_inclusion
+from goodoffices.lib.ledger.subtree import (
+    verify_subtree_consistency,
+    verify_subtree_inclusion,
+)
 
 DATA = Path(__file__).parent / "testdata" / "merkle"
 
@@ -21,10 +24,14 @@ DATA = Path(__file__).parent / "testdata" / "merkle"
 STRICTER_THAN_DATA = {
     "consistency/additional/sizes-are-equal-one-and-proof-is-empty.json",
     "subtreeconsistency/additional/sizes-are-equal-one-and-proof-is-empty.json",
-    "subtreeconsistency/additional/"
-    "subtree-is-empty-sizes-are-equal-one-subtree-root-valid-tree-root-random-proof-is-empty.json",
-    "subtreeconsistency/additional/"
-    "subtree-is-empty-sizes-are-equal-zero-subtree-root-valid-tree-root-random-proof-is-empty.json",
+    (
+        "subtreeconsistency/additional/"
+        "subtree-is-empty-sizes-are-equal-one-subtree-root-valid-tree-root-random-proof-is-empty.json"
+    ),
+    (
+        "subtreeconsistency/additional/"
+        "subtree-is-empty-sizes-are-equal-zero-subtree-root-valid-tree-root-random-proof-is-empty.json"
+    ),
 }
 
 

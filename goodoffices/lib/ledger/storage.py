@@ -15,7 +15,13 @@ from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 from .errors import ProofError, StorageError
-from .merkle import EMPTY_ROOT, HASH_SIZE, largest_power_of_two_below, leaf_hash, node_hash
+from .merkle import (
+    EMPTY_ROOT,
+    HASH_SIZE,
+    largest_power_of_two_below,
+    leaf_hash,
+    node_hash,
+)
 
 Range = tuple[int, int]
 
