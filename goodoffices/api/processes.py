@@ -1,5 +1,6 @@
 from django.http import HttpRequest
 from ninja import Router
+from ninja.responses import Status
 
 from goodoffices.accounts.models import signed_in
 from goodoffices.events.models import Event
@@ -124,12 +125,12 @@ def event_detail(request: HttpRequest, process_id: int, seq: int) -> EventOut:
 )
 def member_add(
     request: HttpRequest, process_id: int, party_id: int, payload: MemberIn
-) -> tuple[int, MemberOut]:
+) -> Status[MemberOut]:
     process = selectors.process_get(user=request.user, process_id=process_id)
     party = selectors.party_get(user=request.user, process=process, party_id=party_id)
     user = services.user_by_username(payload.username)
     membership = services.delegation_member_add(actor=signed_in(request), party=party, user=user, role=payload.role)
-    return 201, MemberOut(id=membership.pk, username=user.username, name=str(user), role=membership.role)
+    return Status(201, MemberOut(id=membership.pk, username=user.username, name=str(user), role=membership.role))
 
 
 @router.delete(
@@ -139,7 +140,7 @@ def member_add(
 )
 def member_remove(
     request: HttpRequest, process_id: int, party_id: int, membership_id: int
-) -> tuple[int, None]:
+) -> Status[None]:
     process = selectors.process_get(user=request.user, process_id=process_id)
     party = selectors.party_get(user=request.user, process=process, party_id=party_id)
     membership = (
@@ -148,7 +149,7 @@ def member_remove(
     if membership is None:
         raise NotFound("membership")
     services.delegation_member_remove(actor=signed_in(request), membership=membership)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post(
@@ -156,11 +157,11 @@ def member_remove(
     response={201: MandateOut},
     summary="Amend the mandate (framework operators)",
 )
-def mandate_amend(request: HttpRequest, process_id: int, payload: AmendmentIn) -> tuple[int, MandateOut]:
+def mandate_amend(request: HttpRequest, process_id: int, payload: AmendmentIn) -> Status[MandateOut]:
     process = selectors.process_get(user=request.user, process_id=process_id)
     changes = payload.model_dump(exclude_unset=True, exclude={"note"})
     mandate = Mandate.objects.get(pk=process.mandate_id)
     services.mandate_amend(actor=signed_in(request), mandate=mandate, note=payload.note, **changes)
-    return 201, _mandate(selectors.process_get(user=request.user, process_id=process_id))
+    return Status(201, _mandate(selectors.process_get(user=request.user, process_id=process_id)))
 
 

@@ -137,8 +137,7 @@ def delegation_remove(
         raise Http404(_("No such member."))
     try:
         services.delegation_member_remove(actor=signed_in(request), membership=membership)
-    except Forbidden as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("%(user)s left the delegation.") % {"user": membership.user})
+    except Forbidden:
+        return render(request, "web/forbidden.html", status=403)
+    messages.success(request, _("%(user)s left the delegation.") % {"user": membership.user})
     return redirect("delegation", process_id=process.pk, party_id=party_id)
