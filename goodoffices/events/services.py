@@ -30,7 +30,9 @@ def event_record(
     process: Any = None,
 ) -> Event:
     """Append the event for a state change made in the caller's transaction."""
-    if not transaction.get_connection().in_atomic_block:
+    # A test case's own wrapping transaction does not count: the service must open one.
+    blocks = transaction.get_connection().atomic_blocks
+    if not any(not getattr(block, "_from_testcase", False) for block in blocks):
         raise RuntimeError("event_record must run inside the service's transaction")
     if kind not in EventKind.values:
         raise ValueError(f"unknown event kind {kind!r}")
