@@ -212,3 +212,14 @@ def test_cosignature_line_and_tampering() -> None:
         open_note((other.body() + "\n" + line).encode(), [w.verifier])
     # A plain Ed25519 verifier for the same key and name does not accept cosignatures.
     assert not w.verifier.verify(b"x", b"\x00" * 64)
+
+
+def test_no_django_in_the_ledger_core() -> None:
+    import pathlib
+
+    import goodoffices.lib.ledger as ledger
+
+    for source in pathlib.Path(ledger.__file__).parent.glob("*.py"):
+        text = source.read_text()
+        assert "import django" not in text, source
+        assert "from django" not in text, source

@@ -2,18 +2,18 @@
 
 Modules:
 
-* :mod:`.merkle` – RFC 9162 hashing, inclusion/consistency verification.
-* :mod:`.storage` – Go-tlog style stored hashes, ``HashReader`` protocol,
+* :mod:`.merkle`: RFC 9162 hashing, inclusion/consistency verification.
+* :mod:`.storage`: Go-tlog style stored hashes, ``HashReader`` protocol,
   root and proofs from O(log n) reads, in-memory store.
-* :mod:`.subtree` – subtree inclusion/consistency (MTC draft, tlog-witness).
-* :mod:`.note` – c2sp.org/signed-note with Ed25519 keys.
-* :mod:`.checkpoint` – c2sp.org/tlog-checkpoint.
-* :mod:`.cosignature` – c2sp.org/tlog-cosignature (Ed25519, type 0x04).
-* :mod:`.tiles` – c2sp.org/tlog-tiles paths, tile data, entry bundles.
-* :mod:`.tile_audit` – client-side recomputation of a tree from its tiles.
-* :mod:`.verify` – ``verify_log`` and ``CheckpointState``.
-* :mod:`.witness` – c2sp.org/tlog-witness ``add-checkpoint`` decisions.
-* :mod:`.export` – zip export archives and their verification.
+* :mod:`.subtree`: subtree inclusion/consistency (MTC draft, tlog-witness).
+* :mod:`.note`: c2sp.org/signed-note with Ed25519 keys.
+* :mod:`.checkpoint`: c2sp.org/tlog-checkpoint.
+* :mod:`.cosignature`: c2sp.org/tlog-cosignature (Ed25519, type 0x04).
+* :mod:`.tiles`: c2sp.org/tlog-tiles paths, tile data, entry bundles.
+* :mod:`.tile_audit`: client-side recomputation of a tree from its tiles.
+* :mod:`.verify`: ``verify_log`` and ``CheckpointState``.
+* :mod:`.witness`: c2sp.org/tlog-witness ``add-checkpoint`` decisions.
+* :mod:`.export`: zip export archives and their verification.
 """
 
 from __future__ import annotations

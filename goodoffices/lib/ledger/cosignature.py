@@ -151,8 +151,10 @@ def witnesses_satisfied(
         raise CosignatureError(f"policy asks for {required} of {len(pool)} witnesses")
     signed = {(s.name, s.key_id) for s in note.verified}
     present = [w for w in pool if (w.name, w.key_id) in signed]
-    if len(present) < required:
-        raise CosignatureError(f"{len(present)} of the required {required} witness cosignatures are present")
+    # A witness holding two listed keys still counts once towards the quorum.
+    distinct = len({w.name for w in present})
+    if distinct < required:
+        raise CosignatureError(f"{distinct} of the required {required} witness cosignatures are present")
     return present
 
 
