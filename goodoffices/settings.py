@@ -241,7 +241,7 @@ if not (DEBUG or DEMO or TESTING):
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = envbool("HSTS_PRELOAD", False)
+    SECURE_HSTS_PRELOAD = envbool("HSTS_PRELOAD", True)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("FROM_EMAIL", "goodoffices@localhost")
