@@ -26,7 +26,7 @@ chromium:
 
 lint: .venv/.installed-dev
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check goodoffices/lib
+	$(BIN)/ruff format --check .
 
 typecheck: .venv/.installed-dev
 	$(BIN)/mypy

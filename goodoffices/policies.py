@@ -94,9 +94,7 @@ def roles_in(user: AnyUser, processes: Iterable[Process]) -> dict[int, Roles]:
     assert isinstance(user, User)
     ids = [p.pk for p in procs]
     appointments: dict[int, set[str]] = {}
-    for pid, role in Appointment.objects.filter(user=user, process_id__in=ids).values_list(
-        "process_id", "role"
-    ):
+    for pid, role in Appointment.objects.filter(user=user, process_id__in=ids).values_list("process_id", "role"):
         appointments.setdefault(pid, set()).add(role)
     memberships: dict[int, dict[int, set[str]]] = {}
     for proc_id, party_id, role in DelegationMembership.objects.filter(
@@ -148,9 +146,7 @@ def can(user: AnyUser, permission: Permission, obj: Any = None) -> bool:
         case Permission.FRAMEWORK_MANAGE | Permission.MANDATE_CREATE:
             return isinstance(obj, Framework) and (user.is_staff or obj.pk in _operator_framework_ids(user))
         case Permission.MANDATE_AMEND | Permission.PROCESS_CREATE:
-            return isinstance(obj, Mandate) and (
-                user.is_staff or obj.framework_id in _operator_framework_ids(user)
-            )
+            return isinstance(obj, Mandate) and (user.is_staff or obj.framework_id in _operator_framework_ids(user))
         case Permission.PROCESS_VIEW:
             return isinstance(obj, Process) and roles_for(user, obj).admitted
         case Permission.APPOINTMENT_MANAGE:
@@ -183,9 +179,7 @@ def visible_processes(user: AnyUser) -> QuerySet[Process]:
     ).distinct()
 
 
-def restrict_by_audience(
-    user: AnyUser, queryset: QuerySet[Any], process_field: str = "process"
-) -> QuerySet[Any]:
+def restrict_by_audience(user: AnyUser, queryset: QuerySet[Any], process_field: str = "process") -> QuerySet[Any]:
     """Keep only the records whose audience ``user`` may read in their process."""
     condition = Q(audience=audience.PUBLIC)
     processes = list(visible_processes(user))

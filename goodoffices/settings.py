@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "goodoffices.accounts",
     "goodoffices.events",
     "goodoffices.processes",
+    "goodoffices.ledger",
     "goodoffices.web",
 ]
 

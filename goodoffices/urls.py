@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("goodoffices.accounts.urls")),
     path("", include("goodoffices.web.urls")),
     path("api/v1/", api.urls),
+    path("ledger/", include("goodoffices.ledger.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -54,7 +54,9 @@ def test_token_page_shows_token_once(world, client_for):
 
 def test_login_locks_after_repeated_failures_and_the_lock_is_kept_in_the_database(world):
     statuses = [
-        Client(HTTP_HOST="localhost").post("/login/", {"username": world.head_a.username, "password": "wrong"}).status_code
+        Client(HTTP_HOST="localhost")
+        .post("/login/", {"username": world.head_a.username, "password": "wrong"})
+        .status_code
         for _ in range(5)
     ]
     assert statuses == [200, 200, 200, 200, 429]
@@ -81,8 +83,7 @@ def test_login_with_two_factor_needs_the_current_code(world):
     assert with_code.status_code == 302
     assert _token(Client(HTTP_HOST="localhost"), world.mediator.username).status_code == 401
     assert (
-        _token(Client(HTTP_HOST="localhost"), world.mediator.username, otp=pyotp.TOTP(secret).now()).status_code
-        == 200
+        _token(Client(HTTP_HOST="localhost"), world.mediator.username, otp=pyotp.TOTP(secret).now()).status_code == 200
     )
 
 

@@ -43,9 +43,7 @@ def test_bad_member_input_names_the_field_and_writes_nothing(world, api_for, bod
     make_user("newcomer")
     api = api_for("head_a")
     before = (Event.objects.count(), DelegationMembership.objects.count())
-    response = api.post(
-        MEMBERS.format(p=world.process.pk, a=world.party_a.pk), body, content_type="application/json"
-    )
+    response = api.post(MEMBERS.format(p=world.process.pk, a=world.party_a.pk), body, content_type="application/json")
     assert response.status_code == 422
     assert response["Content-Type"] == "application/problem+json"
     problem = response.json()
@@ -77,7 +75,9 @@ def test_unknown_ids_answer_404_like_invisible_ones(world, api_for):
     assert api.get("/api/v1/processes/999999").status_code == 404
     assert api.get(f"/api/v1/processes/{world.process.pk}/events/999999").status_code == 404
     missing_party = api.post(
-        MEMBERS.format(p=world.process.pk, a=999999), {"username": "x", "role": "delegate"}, content_type="application/json"
+        MEMBERS.format(p=world.process.pk, a=999999),
+        {"username": "x", "role": "delegate"},
+        content_type="application/json",
     )
     assert missing_party.status_code == 404
 

@@ -21,7 +21,7 @@ def test_refused_service_writes_no_event_and_burns_no_number(world):
         services.process_create(actor=world.operator, mandate=world.mandate, title="", parties=["Only one"])
     assert list(Event.objects.values_list("seq", flat=True)) == before
     services.process_create(actor=world.operator, mandate=world.mandate, title="Second track", parties=["A", "B"])
-    assert Event.objects.order_by("-seq").first().seq == len(before)
+    assert Event.objects.latest("seq").seq == len(before)
 
 
 @pytest.mark.parametrize("statement", ["UPDATE events_event SET kind = 'x'", "DELETE FROM events_event"])

@@ -26,8 +26,12 @@ def _run(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
 
 def _settings(**env: str) -> subprocess.CompletedProcess[str]:
     return _run(
-        [sys.executable, "-c", "import django.conf as c, os; os.environ['DJANGO_SETTINGS_MODULE']='goodoffices.settings';"
-         "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"],
+        [
+            sys.executable,
+            "-c",
+            "import django.conf as c, os; os.environ['DJANGO_SETTINGS_MODULE']='goodoffices.settings';"
+            "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])",
+        ],
         **env,
     )
 
@@ -38,7 +42,10 @@ def _settings(**env: str) -> subprocess.CompletedProcess[str]:
         ({"GOODOFFICES_DEBUG": "maybe", "GOODOFFICES_SECRET_KEY": "k"}, "GOODOFFICES_DEBUG must be true or false"),
         ({"GOODOFFICES_SECRET_KEY": ""}, "GOODOFFICES_SECRET_KEY must be set"),
         ({"GOODOFFICES_DEMO": "true", "GOODOFFICES_LOGIN_FAILURE_LIMIT": "five"}, "must be an integer"),
-        ({"GOODOFFICES_DEMO": "true", "GOODOFFICES_DATABASE_URL": "mysql://x@localhost/db"}, "must name sqlite or postgres"),
+        (
+            {"GOODOFFICES_DEMO": "true", "GOODOFFICES_DATABASE_URL": "mysql://x@localhost/db"},
+            "must name sqlite or postgres",
+        ),
     ],
 )
 def test_bad_settings_fail_fast_with_a_clear_message(env, message, tmp_path):
@@ -108,8 +115,15 @@ def test_healthz_answers_when_the_database_does(db):
     assert response.json() == {"status": "ok"}
 
 
-PAGES = ["/dashboard/", "/account/", "/account/two-factor/", "/processes/{p}/", "/processes/{p}/mandate/",
-         "/processes/{p}/activity/", "/processes/{p}/parties/{a}/"]
+PAGES = [
+    "/dashboard/",
+    "/account/",
+    "/account/two-factor/",
+    "/processes/{p}/",
+    "/processes/{p}/mandate/",
+    "/processes/{p}/activity/",
+    "/processes/{p}/parties/{a}/",
+]
 
 
 @pytest.mark.parametrize(("persona", "page"), [("anonymous", "/login/"), *(("head_a", p) for p in PAGES)])

@@ -68,9 +68,7 @@ def seeded(world: World) -> dict[str, int]:
 def _visible_count(world: World, persona: str) -> int:
     from goodoffices.events.models import Event
 
-    base = {
-        a: Event.objects.filter(process=world.process, audience=_audience(world, a)).count() for a in AUDIENCES
-    }
+    base = {a: Event.objects.filter(process=world.process, audience=_audience(world, a)).count() for a in AUDIENCES}
     return sum(base[a] for a in SEES[persona])
 
 
@@ -120,7 +118,10 @@ def test_activity_page(world, seeded, client_for, persona, audience_name):
     shown = {event.seq for event in response.context["events"]}
     assert (seeded[audience_name] in shown) == (audience_name in SEES[persona])
     assert len(shown) == _visible_count(world, persona)
-    assert Event.objects.filter(seq__in=shown).exclude(audience__in=[_audience(world, a) for a in SEES[persona]]).count() == 0
+    assert (
+        Event.objects.filter(seq__in=shown).exclude(audience__in=[_audience(world, a) for a in SEES[persona]]).count()
+        == 0
+    )
 
 
 # --- endpoints ---------------------------------------------------------------------------

@@ -6,6 +6,7 @@ who should see nothing of the process.
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db import transaction
 
@@ -29,12 +30,13 @@ class World:
 
     def __getattr__(self, name: str) -> User:
         try:
-            return self.__dict__["users"][name]
+            user: User = self.__dict__["users"][name]
+            return user
         except KeyError:
             raise AttributeError(name) from None
 
 
-def make_user(username: str, **extra: object) -> User:
+def make_user(username: str, **extra: Any) -> User:
     return User.objects.create_user(username=username, password=PASSWORD, display_name=username.title(), **extra)
 
 
@@ -59,7 +61,9 @@ def make_world(prefix: str = "") -> World:
         # tests/test_accounts.py turns it on where two-factor is the subject.
         two_factor_required=False,
     )
-    process = services.process_create(actor=operator, mandate=mandate, title=f"{prefix}Dialogue", parties=["Alpha", "Beta"])
+    process = services.process_create(
+        actor=operator, mandate=mandate, title=f"{prefix}Dialogue", parties=["Alpha", "Beta"]
+    )
     party_a, party_b = process.parties.order_by("id")
     services.appointment_make(actor=operator, process=process, user=users["mediator"], role="mediator")
     services.appointment_make(actor=operator, process=process, user=users["observer"], role="observer")

@@ -22,12 +22,8 @@ class LoginForm(AuthenticationForm):
         cleaned = super().clean()
         user = self.get_user()
         if user is not None and not totp_verify(user=user, code=cleaned.get("otp") or ""):
-            user_login_failed.send(
-                sender=__name__, credentials={"username": user.get_username()}, request=self.request
-            )
-            raise forms.ValidationError(
-                _("Enter the current six-digit code from your authenticator app."), code="otp"
-            )
+            user_login_failed.send(sender=__name__, credentials={"username": user.get_username()}, request=self.request)
+            raise forms.ValidationError(_("Enter the current six-digit code from your authenticator app."), code="otp")
         return cleaned
 
 

@@ -26,9 +26,7 @@ problems.install(api)
 auth_router = Router(tags=["auth"])
 
 
-@auth_router.post(
-    "/auth/token", auth=None, response={200: TokenOut}, summary="Exchange credentials for a token"
-)
+@auth_router.post("/auth/token", auth=None, response={200: TokenOut}, summary="Exchange credentials for a token")
 def token_create(request: HttpRequest, payload: TokenIn) -> TokenOut:
     user = authenticate(request, username=payload.username, password=payload.password)
     if getattr(request, "axes_locked_out", False):

@@ -48,8 +48,7 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(ValidationError)
     def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         errors = [
-            {"field": _location(e.get("loc", ())), "message": str(e.get("msg", "is invalid"))}
-            for e in exc.errors
+            {"field": _location(e.get("loc", ())), "message": str(e.get("msg", "is invalid"))} for e in exc.errors
         ]
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "the request is invalid"
         return problem(api, request, status=422, title="Invalid request", detail=detail, errors=errors)

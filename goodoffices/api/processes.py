@@ -101,9 +101,7 @@ def process_detail(request: HttpRequest, process_id: int) -> ProcessOut:
 
 
 @router.get("/processes/{process_id}/events", response=EventList, summary="The events you may see")
-def event_list(
-    request: HttpRequest, process_id: int, limit: int = 100, before: int | None = None
-) -> EventList:
+def event_list(request: HttpRequest, process_id: int, limit: int = 100, before: int | None = None) -> EventList:
     process = selectors.process_get(user=request.user, process_id=process_id)
     events = selectors.event_list(user=request.user, process=process)
     count = events.count()
@@ -123,9 +121,7 @@ def event_detail(request: HttpRequest, process_id: int, seq: int) -> EventOut:
     response={201: MemberOut},
     summary="Add a member to your delegation (heads of delegation)",
 )
-def member_add(
-    request: HttpRequest, process_id: int, party_id: int, payload: MemberIn
-) -> Status[MemberOut]:
+def member_add(request: HttpRequest, process_id: int, party_id: int, payload: MemberIn) -> Status[MemberOut]:
     process = selectors.process_get(user=request.user, process_id=process_id)
     party = selectors.party_get(user=request.user, process=process, party_id=party_id)
     user = services.user_by_username(payload.username)
@@ -138,14 +134,10 @@ def member_add(
     response={204: None},
     summary="Remove a member from your delegation",
 )
-def member_remove(
-    request: HttpRequest, process_id: int, party_id: int, membership_id: int
-) -> Status[None]:
+def member_remove(request: HttpRequest, process_id: int, party_id: int, membership_id: int) -> Status[None]:
     process = selectors.process_get(user=request.user, process_id=process_id)
     party = selectors.party_get(user=request.user, process=process, party_id=party_id)
-    membership = (
-        DelegationMembership.objects.filter(party=party, pk=membership_id).select_related("user").first()
-    )
+    membership = DelegationMembership.objects.filter(party=party, pk=membership_id).select_related("user").first()
     if membership is None:
         raise NotFound("membership")
     services.delegation_member_remove(actor=signed_in(request), membership=membership)
@@ -163,5 +155,3 @@ def mandate_amend(request: HttpRequest, process_id: int, payload: AmendmentIn) -
     mandate = Mandate.objects.get(pk=process.mandate_id)
     services.mandate_amend(actor=signed_in(request), mandate=mandate, note=payload.note, **changes)
     return Status(201, _mandate(selectors.process_get(user=request.user, process_id=process_id)))
-
-

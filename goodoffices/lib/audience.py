@@ -30,7 +30,6 @@ def parse(audience: str) -> tuple[str, int | None]:
     match = _PARTY_AUDIENCE.match(audience)
     if match is None:
         raise ValueError(
-            f"unknown audience {audience!r}: expected one of {', '.join(FIXED)}, "
-            "caucus:<party id> or party:<party id>"
+            f"unknown audience {audience!r}: expected one of {', '.join(FIXED)}, caucus:<party id> or party:<party id>"
         )
     return match.group(1), int(match.group(2))

@@ -23,9 +23,7 @@ class MemberOrganisation(models.Model):
     role = models.CharField(_("role"), max_length=120, blank=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["framework", "name"], name="member_unique_per_framework")
-        ]
+        constraints = [models.UniqueConstraint(fields=["framework", "name"], name="member_unique_per_framework")]
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -161,9 +159,7 @@ class DelegationMembership(models.Model):
         ordering = ["party", "role", "user__username"]
         constraints = [
             models.UniqueConstraint(fields=["party", "user", "role"], name="membership_unique"),
-            models.UniqueConstraint(
-                fields=["party"], condition=models.Q(role="head"), name="one_head_per_party"
-            ),
+            models.UniqueConstraint(fields=["party"], condition=models.Q(role="head"), name="one_head_per_party"),
         ]
 
     def __str__(self) -> str:

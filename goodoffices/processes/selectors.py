@@ -47,11 +47,7 @@ def party_get(*, user: AnyUser, process: Process, party_id: int) -> Party:
 
 
 def event_list(*, user: AnyUser, process: Process) -> QuerySet[Event]:
-    return (
-        restrict_by_audience(user, Event.objects.filter(process=process))
-        .select_related("actor")
-        .order_by("-seq")
-    )
+    return restrict_by_audience(user, Event.objects.filter(process=process)).select_related("actor").order_by("-seq")
 
 
 def event_get(*, user: AnyUser, process: Process, seq: int) -> Event:

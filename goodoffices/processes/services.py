@@ -67,9 +67,7 @@ def _names(values: list[str], field: str, errors: list[FieldError], limit: int =
 
 
 @transaction.atomic
-def framework_create(
-    *, actor: User, name: str, description: str = "", members: list[str] | None = None
-) -> Framework:
+def framework_create(*, actor: User, name: str, description: str = "", members: list[str] | None = None) -> Framework:
     _require(actor, Permission.FRAMEWORK_CREATE, None)
     errors: list[FieldError] = []
     name = _name(name, "name", errors)
@@ -79,9 +77,7 @@ def framework_create(
     if errors:
         raise Invalid(errors)
     framework = Framework.objects.create(name=name, description=description.strip())
-    MemberOrganisation.objects.bulk_create(
-        MemberOrganisation(framework=framework, name=m) for m in member_names
-    )
+    MemberOrganisation.objects.bulk_create(MemberOrganisation(framework=framework, name=m) for m in member_names)
     event_record(
         kind=EventKind.FRAMEWORK_CREATED,
         actor=actor,
@@ -289,9 +285,7 @@ def process_create(*, actor: User, mandate: Mandate, title: str, parties: list[s
 
 def _impartiality_conflict(process: Process, user: User, *, joining_party: Party | None) -> str | None:
     """A mediator sits on no delegation, and a person represents at most one party."""
-    is_mediator = Appointment.objects.filter(
-        process=process, user=user, role=AppointmentRole.MEDIATOR
-    ).exists()
+    is_mediator = Appointment.objects.filter(process=process, user=user, role=AppointmentRole.MEDIATOR).exists()
     other_party = (
         DelegationMembership.objects.filter(party__process=process, user=user)
         .exclude(party=joining_party)
@@ -310,21 +304,15 @@ def _impartiality_conflict(process: Process, user: User, *, joining_party: Party
 
 
 @transaction.atomic
-def appointment_make(
-    *, actor: User, process: Process, user: User, role: str, organisation: str = ""
-) -> Appointment:
-    _require(
-        actor, Permission.APPOINTMENT_MANAGE, process, visible=can(actor, Permission.PROCESS_VIEW, process)
-    )
+def appointment_make(*, actor: User, process: Process, user: User, role: str, organisation: str = "") -> Appointment:
+    _require(actor, Permission.APPOINTMENT_MANAGE, process, visible=can(actor, Permission.PROCESS_VIEW, process))
     errors: list[FieldError] = []
     if role not in AppointmentRole.values:
         errors.append(FieldError("role", f"{role!r} is not one of {', '.join(AppointmentRole.values)}"))
     organisation = organisation.strip()
     if len(organisation) > MAX_NAME:
         errors.append(FieldError("organisation", f"must be at most {MAX_NAME} characters"))
-    if role == AppointmentRole.MEDIATOR and (
-        conflict := _impartiality_conflict(process, user, joining_party=None)
-    ):
+    if role == AppointmentRole.MEDIATOR and (conflict := _impartiality_conflict(process, user, joining_party=None)):
         errors.append(FieldError("user", conflict))
     if Appointment.objects.filter(process=process, user=user, role=role).exists():
         errors.append(FieldError("user", f"{user.username} already holds that appointment"))
@@ -352,9 +340,7 @@ def appointment_make(
 @transaction.atomic
 def appointment_end(*, actor: User, appointment: Appointment) -> None:
     process = appointment.process
-    _require(
-        actor, Permission.APPOINTMENT_MANAGE, process, visible=can(actor, Permission.PROCESS_VIEW, process)
-    )
+    _require(actor, Permission.APPOINTMENT_MANAGE, process, visible=can(actor, Permission.PROCESS_VIEW, process))
     payload = {"user": appointment.user_id, "role": appointment.role}
     event_record(
         kind=EventKind.APPOINTMENT_ENDED,

@@ -124,9 +124,7 @@ def delegation(request: HttpRequest, process_id: int, party_id: int) -> HttpResp
 
 @login_required
 @require_POST
-def delegation_remove(
-    request: HttpRequest, process_id: int, party_id: int, membership_id: int
-) -> HttpResponse:
+def delegation_remove(request: HttpRequest, process_id: int, party_id: int, membership_id: int) -> HttpResponse:
     process = _process(request, process_id)
     membership = (
         DelegationMembership.objects.filter(pk=membership_id, party_id=party_id, party__process=process)

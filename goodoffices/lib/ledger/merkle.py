@@ -123,9 +123,7 @@ def verify_inclusion(index: int, size: int, leaf: bytes, proof: Sequence[bytes],
         raise RootMismatchError(f"inclusion proof for leaf {index} of {size} yields a different root")
 
 
-def verify_consistency(
-    old_size: int, new_size: int, proof: Sequence[bytes], old_root: bytes, new_root: bytes
-) -> None:
+def verify_consistency(old_size: int, new_size: int, proof: Sequence[bytes], old_root: bytes, new_root: bytes) -> None:
     """Raise unless ``proof`` shows tree ``(old_size, old_root)`` is a prefix of ``(new_size, new_root)``.
 
     RFC 9162 §2.1.4.2, refusing ``old_size == 0`` outright.
@@ -147,9 +145,7 @@ def verify_consistency(
         return
     want = consistency_proof_length(old_size, new_size)
     if len(proof) != want:
-        raise ProofLengthError(
-            f"consistency proof has {len(proof)} hashes, want {want} for {old_size} -> {new_size}"
-        )
+        raise ProofLengthError(f"consistency proof has {len(proof)} hashes, want {want} for {old_size} -> {new_size}")
     path = list(proof)
     if old_size & (old_size - 1) == 0:
         path.insert(0, old_root)

@@ -171,4 +171,3 @@ def audit_tree(size: int, fetch: Fetch, earlier_sizes: Sequence[int] = ()) -> Tr
             h = sha(b"\x01" + left + h).digest()
         audit.roots[s] = h
     return audit
-

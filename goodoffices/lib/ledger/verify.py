@@ -132,9 +132,7 @@ def verify_log(
     if audit.root is not None and audit.root != checkpoint.root:
         failures.append(Failure("root-mismatch", f"root mismatch at size {checkpoint.size}"))
     if previous_state is not None:
-        failures.extend(
-            check_against_previous(checkpoint, previous_state, audit.roots.get(previous_state.size))
-        )
+        failures.extend(check_against_previous(checkpoint, previous_state, audit.roots.get(previous_state.size)))
 
     extra = {"checkpoint": checkpoint, "witnesses": cosigned, "entries_checked": audit.entries_checked}
     if failures:
@@ -144,4 +142,3 @@ def verify_log(
         f"{len(cosigned)}/{required_witnesses} required witnesses"
     )
     return VerifyResult(True, verdict, [], checkpoint, cosigned, audit.entries_checked)
-

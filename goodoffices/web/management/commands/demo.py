@@ -14,9 +14,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument(
-            "--no-serve", action="store_true", help="load the demo, print the accounts and stop"
-        )
+        parser.add_argument("--no-serve", action="store_true", help="load the demo, print the accounts and stop")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEMO:
