@@ -29,7 +29,7 @@ lint: .venv/.installed-dev
 	$(BIN)/ruff format --check .
 
 typecheck: .venv/.installed-dev
-	$(BIN)/mypy
+	GOODOFFICES_TESTING=true $(BIN)/mypy
 
 test-sqlite: .venv/.installed-dev chromium
 	GOODOFFICES_TESTING=true $(BIN)/pytest -q
