@@ -40,6 +40,14 @@ class Permission(StrEnum):
     APPOINTMENT_MANAGE = "process:appoint"
     DELEGATION_MANAGE = "party:manage_delegation"
     EVENT_VIEW = "event:view"
+    CAUCUS_VIEW = "caucus:view"
+    CAUCUS_POST = "caucus:post"
+    PROPOSAL_CREATE = "process:propose_meeting"
+    PROPOSAL_RESPOND = "proposal:respond"
+    MEETING_RECORD = "meeting:record"
+    MEETING_APPROVE = "meeting:approve_minutes"
+    COMMUNIQUE_DRAFT = "meeting:draft_communique"
+    COMMUNIQUE_CONSENT = "communique:consent"
 
 
 @dataclass(frozen=True)
@@ -156,6 +164,12 @@ def can(user: AnyUser, permission: Permission, obj: Any = None) -> bool:
                 return False
             roles = roles_for(user, obj.process)
             return roles.is_head_of(obj.pk) or roles.operator
+        case Permission.CAUCUS_VIEW | Permission.CAUCUS_POST:
+            # A caucus is one party and the mediators; no other party, observer or operator.
+            if not isinstance(obj, Party):
+                return False
+            roles = roles_for(user, obj.process)
+            return roles.mediator or obj.pk in roles.parties
         case Permission.EVENT_VIEW:
             if obj.audience == audience.PUBLIC:
                 return True
