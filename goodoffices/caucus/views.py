@@ -1,0 +1,125 @@
+"""The caucus page of one party: its thread with the mediators and its documents.
+
+Works without JavaScript; with htmx, posting a message swaps the thread in place.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from goodoffices.accounts.models import signed_in
+from goodoffices.lib.errors import Forbidden, Invalid, NotFound
+from goodoffices.processes import selectors as process_selectors
+from goodoffices.processes.models import Party
+from goodoffices.web.views import _process_context
+
+from . import selectors, services
+from .downloads import document_response
+from .forms import DocumentForm, MessageForm
+
+
+def _party(request: HttpRequest, process_id: int, party_id: int) -> Party:
+    try:
+        process = process_selectors.process_get(user=request.user, process_id=process_id)
+        party = process_selectors.party_get(user=request.user, process=process, party_id=party_id)
+        # Checked here too, so that a caucus one may not view is a 404 before any form is read.
+        selectors.caucus_messages(user=request.user, party=party)
+    except NotFound:
+        raise Http404(_("No such caucus.")) from None
+    return party
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _page(
+    request: HttpRequest,
+    party: Party,
+    *,
+    message_form: MessageForm | None = None,
+    document_form: DocumentForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        **_process_context(request, party.process),
+        "party": party,
+        "thread": selectors.caucus_messages(user=request.user, party=party),
+        "documents": selectors.caucus_documents(user=request.user, party=party),
+        "message_form": message_form or MessageForm(),
+        "document_form": document_form or DocumentForm(),
+    }
+    return render(request, "caucus/caucus.html", context, status=status)
+
+
+@login_required
+@require_GET
+def caucus(request: HttpRequest, process_id: int, party_id: int) -> HttpResponse:
+    return _page(request, _party(request, process_id, party_id))
+
+
+@login_required
+@require_POST
+def caucus_message_post(request: HttpRequest, process_id: int, party_id: int) -> HttpResponse:
+    party = _party(request, process_id, party_id)
+    form = MessageForm(request.POST)
+    if form.is_valid():
+        try:
+            services.caucus_message_post(actor=signed_in(request), party=party, body=form.cleaned_data["body"])
+        except Forbidden:
+            return render(request, "web/forbidden.html", status=403)
+        except Invalid as exc:
+            for error in exc.errors:
+                form.add_error("body" if error.field == "body" else None, error.message)
+        else:
+            if _is_htmx(request):
+                form = MessageForm()
+            else:
+                messages.success(request, _("Your message was posted in the caucus."))
+                return redirect("caucus", process_id=party.process_id, party_id=party.pk)
+    if _is_htmx(request):
+        # htmx swaps only successful answers by default, so a refused message comes back as
+        # 200 with its errors shown in the form it replaces.
+        thread = selectors.caucus_messages(user=request.user, party=party)
+        return render(request, "caucus/thread.html", {"party": party, "thread": thread, "message_form": form})
+    return _page(request, party, message_form=form, status=422)
+
+
+@login_required
+@require_POST
+def caucus_document_upload(request: HttpRequest, process_id: int, party_id: int) -> HttpResponse:
+    party = _party(request, process_id, party_id)
+    form = DocumentForm(request.POST, request.FILES)
+    status = 422
+    if form.is_valid():
+        try:
+            document = services.caucus_document_upload(
+                actor=signed_in(request), party=party, upload=form.cleaned_data["file"]
+            )
+        except Forbidden:
+            return render(request, "web/forbidden.html", status=403)
+        except services.FileTooLarge as exc:
+            status = 413
+            for error in exc.errors:
+                form.add_error("file", error.message)
+        except Invalid as exc:
+            for error in exc.errors:
+                form.add_error("file", error.message)
+        else:
+            messages.success(request, _("%(name)s was stored in the caucus.") % {"name": document.original_name})
+            return redirect("caucus", process_id=party.process_id, party_id=party.pk)
+    return _page(request, party, document_form=form, status=status)
+
+
+@login_required
+@require_GET
+def caucus_document_download(request: HttpRequest, document_id: int) -> HttpResponseBase:
+    try:
+        document = selectors.caucus_document_get(user=request.user, document_id=document_id)
+        return document_response(document)
+    except NotFound:
+        raise Http404(_("No such document.")) from None
