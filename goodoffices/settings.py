@@ -8,6 +8,7 @@ import os
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 import django_stubs_ext
@@ -259,3 +260,13 @@ NINJA_PAGINATION_PER_PAGE = 100
 # axes.W006 warns that locking by username alone ignores the client's address. That is the
 # intent: the lock protects the account, and rotating addresses cannot get around it.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Transparency log (docs/verification.md). The signing key lives in a file, never in the
+# database and never served; the origin names the log in every checkpoint and must not change.
+LEDGER_KEY_FILE = Path(env("LEDGER_KEY_FILE", str(DATA_DIR / "ledger.key"))).resolve()
+LEDGER_ORIGIN = env("LEDGER_ORIGIN", (urlsplit(SITE_URL).netloc or "localhost") + "/ledger")
+if not LEDGER_ORIGIN or any(ch.isspace() or ch == "+" or ord(ch) < 0x20 for ch in LEDGER_ORIGIN):
+    raise ImproperlyConfigured(
+        f"GOODOFFICES_LEDGER_ORIGIN must be non-empty, without spaces or '+', like talks.example.org/ledger, "
+        f"not {LEDGER_ORIGIN!r}"
+    )

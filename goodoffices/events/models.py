@@ -16,6 +16,9 @@ class EventKind(models.TextChoices):
     ACCOUNT_TOKEN_REVOKED = "account.token_revoked"
     ACCOUNT_TWO_FACTOR_ENABLED = "account.two_factor_enabled"
     DEMO_LOADED = "demo.loaded"
+    LEDGER_OPENED = "ledger.opened"
+    LEDGER_WITNESS_ADDED = "ledger.witness_added"
+    LEDGER_WITNESS_REMOVED = "ledger.witness_removed"
 
 
 class Event(models.Model):

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from goodoffices.ledger.log import ledger_append
 from goodoffices.lib import audience as audiences
 from goodoffices.lib.canonical import canonical_json
 
@@ -43,7 +44,7 @@ def event_record(
         raise ValueError(f"audience {audience!r} names a party outside the process")
     # Refuse payloads that have no canonical form before anything is written.
     canonical_json(payload)
-    return Event.objects.create(
+    event = Event.objects.create(
         seq=_next_seq(),
         kind=kind,
         occurred_at=timezone.now(),
@@ -55,6 +56,9 @@ def event_record(
         payload=payload,
         salt=secrets.token_hex(32),
     )
+    # Same transaction: the event and its leaf commit together or not at all.
+    ledger_append(event)
+    return event
 
 
 def event_canonical(event: Event) -> bytes:

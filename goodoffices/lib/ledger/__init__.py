@@ -14,12 +14,14 @@ Modules:
 * :mod:`.verify`: ``verify_log`` and ``CheckpointState``.
 * :mod:`.witness`: c2sp.org/tlog-witness ``add-checkpoint`` decisions.
 * :mod:`.export`: zip export archives and their verification.
+* :mod:`.entries`: entries derived from events (public or sealed) and openings.
 """
 
 from __future__ import annotations
 
 from .checkpoint import Checkpoint, open_checkpoint, sign_checkpoint
 from .cosignature import CosignatureSigner, CosignatureVerifier, cosignature_line, witnesses_satisfied
+from .entries import ledger_entry, sealed_entry, verify_opening
 from .errors import (
     LedgerError,
     ProofError,
@@ -60,6 +62,7 @@ __all__ = [
     "encode_bundle",
     "generate_key",
     "leaf_hash",
+    "ledger_entry",
     "node_hash",
     "open_checkpoint",
     "open_note",
@@ -67,6 +70,7 @@ __all__ = [
     "prove_record",
     "prove_tree",
     "read_tile_data",
+    "sealed_entry",
     "sign_checkpoint",
     "sign_note",
     "stored_hash_count",
@@ -76,5 +80,6 @@ __all__ = [
     "verify_consistency",
     "verify_inclusion",
     "verify_log",
+    "verify_opening",
     "witnesses_satisfied",
 ]

@@ -1,0 +1,64 @@
+from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
+
+
+class StoredHash(models.Model):
+    """One hash of the Merkle tree, in Go tlog's stored-hash order (see lib/ledger/storage.py).
+
+    Appending the leaf of event ``seq`` stores its leaf hash and the hashes of the
+    subtrees it completes; nothing is ever changed or removed (database triggers
+    refuse UPDATE and DELETE), so a row once read stays true for every later tree.
+    """
+
+    index = models.PositiveBigIntegerField(primary_key=True)
+    hash = models.BinaryField(max_length=32)
+
+    class Meta:
+        ordering = ["index"]
+        constraints = [models.CheckConstraint(condition=Exact(Length("hash"), 32), name="stored_hash_is_32_bytes")]
+
+    def __str__(self) -> str:
+        return f"stored hash {self.index}"
+
+
+class Witness(models.Model):
+    """An independent party that checks the log only grows and cosigns its checkpoints.
+
+    ``vkey`` is its cosignature verifier key (``<name>+<key id>+<base64 0x04 || key>``).
+    """
+
+    name = models.CharField(max_length=200)
+    key_id = models.PositiveBigIntegerField()
+    vkey = models.CharField(max_length=400, unique=True)
+    active = models.BooleanField(default=True)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["name", "key_id"], name="witness_unique_key")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Cosignature(models.Model):
+    """A witness's verified cosignature of the checkpoint at ``tree_size`` with ``root``.
+
+    Not an event: recording one would grow the tree, and the checkpoint it cosigned
+    would stop being the current one. The signature is self-authenticating anyway.
+    """
+
+    witness = models.ForeignKey(Witness, on_delete=models.PROTECT, related_name="cosignatures")
+    tree_size = models.PositiveBigIntegerField()
+    root = models.BinaryField(max_length=32)
+    # 8-byte timestamp followed by the 64-byte Ed25519 signature, as in the note line.
+    signature = models.BinaryField(max_length=72)
+    received_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["tree_size", "witness__name"]
+        constraints = [models.UniqueConstraint(fields=["witness", "tree_size"], name="one_cosignature_per_size")]
+
+    def __str__(self) -> str:
+        return f"{self.witness} at {self.tree_size}"

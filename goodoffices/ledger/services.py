@@ -1,0 +1,142 @@
+"""Writes of the ledger app: openings, witness registration, received cosignatures."""
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from goodoffices.events.models import Event, EventKind
+from goodoffices.events.services import event_canonical, event_record
+from goodoffices.lib import audience
+from goodoffices.lib.errors import Invalid
+from goodoffices.lib.ledger import Checkpoint, CosignatureVerifier, Ed25519Verifier
+from goodoffices.lib.ledger.errors import LedgerError
+from goodoffices.lib.ledger.note import parse_note
+
+from .log import LogView
+from .models import Cosignature, Witness
+
+
+def ledger_open(*, event: Event, actor: Any = None) -> Event:
+    """Publish the salt and content of a sealed event, so anyone can check its leaf.
+
+    Call it inside the service that declassifies the event's subject.
+    """
+    if event.audience == audience.PUBLIC:
+        raise Invalid.one("event", f"event {event.seq} is public: its entry is already open")
+    already = Event.objects.filter(
+        kind=EventKind.LEDGER_OPENED, subject_type=Event._meta.label_lower, subject_id=str(event.pk)
+    )
+    if already.exists():
+        raise Invalid.one("event", f"event {event.seq} has already been opened")
+    return event_record(
+        kind=EventKind.LEDGER_OPENED,
+        actor=actor,
+        subject=event,
+        audience=audience.PUBLIC,
+        process=event.process,
+        payload={"seq": event.seq, "salt": event.salt, "event": json.loads(event_canonical(event))},
+    )
+
+
+@transaction.atomic
+def witness_add(*, vkey: str, actor: Any = None) -> Witness:
+    """Register a witness by its cosignature verifier key (re-activating it if it was removed)."""
+    try:
+        verifier = CosignatureVerifier.from_vkey(vkey.strip())
+    except LedgerError as exc:
+        raise Invalid.one("vkey", f"not a witness cosignature key: {exc}") from None
+    existing = Witness.objects.filter(name=verifier.name, key_id=verifier.key_id).first()
+    if existing is not None and existing.active:
+        raise Invalid.one("vkey", f"witness {verifier.name} is already registered with this key")
+    if existing is None:
+        witness = Witness.objects.create(name=verifier.name, key_id=verifier.key_id, vkey=verifier.vkey)
+    else:
+        Witness.objects.filter(pk=existing.pk).update(active=True)
+        witness = Witness.objects.get(pk=existing.pk)
+    event_record(
+        kind=EventKind.LEDGER_WITNESS_ADDED,
+        actor=actor,
+        subject=witness,
+        audience=audience.PUBLIC,
+        payload={"name": witness.name, "vkey": witness.vkey},
+    )
+    return witness
+
+
+@transaction.atomic
+def witness_remove(*, name: str, actor: Any = None) -> Witness:
+    """Stop counting a witness: its cosignatures are no longer served. The registration stays on record."""
+    witness = Witness.objects.filter(name=name, active=True).first()
+    if witness is None:
+        raise Invalid.one("name", f"no active witness is named {name!r}")
+    Witness.objects.filter(pk=witness.pk).update(active=False)
+    witness.active = False
+    event_record(
+        kind=EventKind.LEDGER_WITNESS_REMOVED,
+        actor=actor,
+        subject=witness,
+        audience=audience.PUBLIC,
+        payload={"name": witness.name, "vkey": witness.vkey},
+    )
+    return witness
+
+
+class CosignatureRefused(Exception):
+    """A submitted cosignature was refused; ``status`` is the HTTP status that says why."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class CosignatureReceipt:
+    checkpoint: Checkpoint
+    witnesses: tuple[str, ...]
+
+
+@transaction.atomic
+def cosignature_submit(*, note: bytes, log: Ed25519Verifier) -> CosignatureReceipt:
+    """Check a witness's cosigned checkpoint of this log and store its cosignatures.
+
+    Refusals: malformed (400), not this log's checkpoint or signature (400), a size
+    this log does not have or a different root (409), no valid cosignature from a
+    registered witness (403). Nothing is stored unless everything holds.
+    """
+    try:
+        parsed = parse_note(note)
+        checkpoint = Checkpoint.parse(parsed.text)
+    except LedgerError as exc:
+        raise CosignatureRefused(400, f"malformed checkpoint note: {exc}") from None
+    if checkpoint.origin != log.name:
+        raise CosignatureRefused(400, f"checkpoint origin {checkpoint.origin!r} is not this log ({log.name!r})")
+    body = parsed.text.encode()
+    log_signatures = [s for s in parsed.signatures if (s.name, s.key_id) == (log.name, log.key_id)]
+    if not log_signatures or not all(log.verify(body, s.signature) for s in log_signatures):
+        raise CosignatureRefused(400, "the checkpoint does not carry a valid signature of this log")
+    view = LogView.current()
+    if checkpoint.size > view.size:
+        raise CosignatureRefused(409, f"this log has no tree of size {checkpoint.size} (it has {view.size} leaves)")
+    if LogView(checkpoint.size).root != checkpoint.root:
+        raise CosignatureRefused(409, f"the root hash is not this log's root at size {checkpoint.size}")
+
+    registered = {(w.name, w.key_id): w for w in Witness.objects.filter(active=True)}
+    accepted: list[tuple[Witness, bytes]] = []
+    for sig in parsed.signatures:
+        witness = registered.get((sig.name, sig.key_id))
+        if witness is None:
+            continue
+        if not CosignatureVerifier.from_vkey(witness.vkey).verify(body, sig.signature):
+            raise CosignatureRefused(403, f"the cosignature of witness {witness.name} does not verify")
+        accepted.append((witness, sig.signature))
+    if not accepted:
+        raise CosignatureRefused(403, "no cosignature from a registered witness (unknown or removed witness key)")
+    for witness, signature in accepted:
+        Cosignature.objects.update_or_create(
+            witness=witness,
+            tree_size=checkpoint.size,
+            defaults={"root": checkpoint.root, "signature": signature},
+        )
+    return CosignatureReceipt(checkpoint, tuple(sorted(w.name for w, _ in accepted)))
