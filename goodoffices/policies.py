@@ -170,6 +170,28 @@ def can(user: AnyUser, permission: Permission, obj: Any = None) -> bool:
                 return False
             roles = roles_for(user, obj.process)
             return roles.mediator or obj.pk in roles.parties
+        case Permission.PROPOSAL_CREATE:
+            # A party's head of delegation or a mediator proposes meetings.
+            if not isinstance(obj, Process):
+                return False
+            roles = roles_for(user, obj)
+            return roles.mediator or any(roles.is_head_of(pid) for pid in roles.parties)
+        case Permission.PROPOSAL_RESPOND | Permission.MEETING_APPROVE | Permission.COMMUNIQUE_CONSENT:
+            # A party's acts (readiness, approval, consent) are its head of delegation's.
+            process = getattr(obj, "process", None)
+            if not isinstance(process, Process):
+                return False
+            roles = roles_for(user, process)
+            return any(roles.is_head_of(pid) for pid in roles.parties)
+        case Permission.MEETING_RECORD:
+            process = getattr(obj, "process", None)
+            return isinstance(process, Process) and roles_for(user, process).mediator
+        case Permission.COMMUNIQUE_DRAFT:
+            process = getattr(obj, "process", None)
+            if not isinstance(process, Process):
+                return False
+            roles = roles_for(user, process)
+            return roles.mediator or any(roles.is_head_of(pid) for pid in roles.parties)
         case Permission.EVENT_VIEW:
             if obj.audience == audience.PUBLIC:
                 return True
@@ -200,3 +222,30 @@ def restrict_by_audience(user: AnyUser, queryset: QuerySet[Any], process_field: 
     for process_id, roles in roles_in(user, processes).items():
         condition |= Q(**{f"{process_field}_id": process_id}, audience__in=sorted(roles.audiences()))
     return queryset.filter(condition)
+
+
+def audience_members(process: Process, record_audience: str) -> list[User]:
+    """Everyone who may read a record with ``record_audience`` in ``process``: the people to
+    notify about it, and no one else."""
+    kind, party_id = audience.parse(record_audience)
+    mediators = Q(appointments__process=process, appointments__role=AppointmentRole.MEDIATOR)
+    members = Q(delegations__party__process=process)
+    admitted = (
+        mediators
+        | members
+        | Q(appointments__process=process)
+        | Q(is_staff=True)
+        | Q(pk__in=FrameworkOperator.objects.filter(framework_id=process.mandate.framework_id).values("user_id"))
+    )
+    match kind:
+        case audience.PUBLIC | audience.PROCESS:
+            condition = admitted
+        case audience.PLENARY:
+            condition = mediators | members
+        case audience.MEDIATORS:
+            condition = mediators
+        case "caucus":
+            condition = mediators | Q(delegations__party_id=party_id)
+        case _:
+            condition = Q(delegations__party_id=party_id)
+    return list(User.objects.filter(condition, is_active=True).distinct().order_by("pk"))

@@ -83,7 +83,10 @@ INSTALLED_APPS = [
     "goodoffices.accounts",
     "goodoffices.events",
     "goodoffices.processes",
+    "goodoffices.caucus",
     "goodoffices.ledger",
+    "goodoffices.consent",
+    "goodoffices.meetings",
     "goodoffices.web",
 ]
 
@@ -202,6 +205,12 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+# Uploaded caucus documents. Never served from here: downloads go through views that check policy.
+MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_URL = "media/"
+CAUCUS_MAX_UPLOAD_BYTES = envint("CAUCUS_MAX_UPLOAD_MB", 10) * 1024 * 1024
+if CAUCUS_MAX_UPLOAD_BYTES < 1:
+    raise ImproperlyConfigured("GOODOFFICES_CAUCUS_MAX_UPLOAD_MB must be at least 1")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

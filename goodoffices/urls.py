@@ -11,6 +11,8 @@ urlpatterns = [
     path("healthz", web.healthz, name="healthz"),
     path("", include("goodoffices.accounts.urls")),
     path("", include("goodoffices.web.urls")),
+    path("", include("goodoffices.meetings.urls")),
+    path("", include("goodoffices.caucus.urls")),
     path("api/v1/", api.urls),
     path("ledger/", include("goodoffices.ledger.urls")),
     path("admin/", admin.site.urls),

@@ -9,6 +9,8 @@ from goodoffices.accounts.services import api_token_create, totp_verify
 
 from . import problems
 from .auth import bearer, session
+from .caucus import router as caucus_router
+from .meetings import router as meetings_router
 from .processes import router as processes_router
 from .schemas import MeOut, TokenIn, TokenOut
 
@@ -56,3 +58,5 @@ def me(request: HttpRequest) -> MeOut:
 
 api.add_router("", auth_router)
 api.add_router("", processes_router)
+api.add_router("", meetings_router)
+api.add_router("", caucus_router)

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from goodoffices.lib.errors import Forbidden, Invalid, NotFound
+from goodoffices.lib.errors import Conflict, Forbidden, Invalid, NotFound
 
 PROBLEM_TYPE = "https://goodoffices.example/problems/"
 
@@ -65,6 +65,10 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(Forbidden)
     def forbidden(request: HttpRequest, exc: Forbidden) -> HttpResponse:
         return problem(api, request, status=403, title="Forbidden", detail=str(exc))
+
+    @api.exception_handler(Conflict)
+    def conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
+        return problem(api, request, status=409, title="Conflict", detail=str(exc))
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:

@@ -112,6 +112,7 @@ class AmendmentIn(Input):
     languages: list[str] | None = Field(default=None, max_length=20)
     mediators_see_readiness: bool | None = None
     two_factor_required: bool | None = None
+    held_meetings_audience: str | None = Field(default=None, max_length=16)
 
 
 class MeOut(Schema):

@@ -39,3 +39,7 @@ class Invalid(DomainError):
 
     def __str__(self) -> str:
         return "; ".join(f"{e.field}: {e.message}" for e in self.errors)
+
+
+class Conflict(DomainError):
+    """The request is valid but the object's state no longer allows it (already decided)."""

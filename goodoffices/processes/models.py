@@ -71,6 +71,16 @@ class MandateVersion(models.Model):
     two_factor_required = models.BooleanField(
         _("two-factor sign-in required for mediators and signatories"), default=True
     )
+    held_meetings_audience = models.CharField(
+        _("who sees a meeting once it is held"),
+        max_length=16,
+        choices=[
+            ("plenary", _("the parties and mediators only")),
+            ("process", _("everyone admitted, observers and monitors too")),
+            ("public", _("the public")),
+        ],
+        default="process",
+    )
     refused_venues = models.JSONField(_("refused venues"), default=dict, blank=True)
     note = models.TextField(_("note on this version"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -101,6 +111,7 @@ class MandateVersion(models.Model):
             "languages": self.languages,
             "mediators_see_readiness": self.mediators_see_readiness,
             "two_factor_required": self.two_factor_required,
+            "held_meetings_audience": self.held_meetings_audience,
             "refused_venues": self.refused_venues,
             "note": self.note,
         }

@@ -152,6 +152,7 @@ def mandate_create(
     languages: list[str] | None = None,
     mediators_see_readiness: bool = True,
     two_factor_required: bool = True,
+    held_meetings_audience: str = "process",
     refused_venues: dict[str, list[str]] | None = None,
     note: str = "",
 ) -> Mandate:
@@ -167,6 +168,8 @@ def mandate_create(
         refused_venues=refused_venues,
         errors=errors,
     )
+    if held_meetings_audience not in ("plenary", "process", "public"):
+        errors.append(FieldError("held_meetings_audience", "must be plenary, process or public"))
     if errors:
         raise Invalid(errors)
     mandate = Mandate.objects.create(framework=framework, title=title)
@@ -175,6 +178,7 @@ def mandate_create(
         number=1,
         mediators_see_readiness=mediators_see_readiness,
         two_factor_required=two_factor_required,
+        held_meetings_audience=held_meetings_audience,
         note=note.strip(),
         **terms,
     )
@@ -201,6 +205,7 @@ def mandate_amend(*, actor: User, mandate: Mandate, note: str, **changes: Any) -
         "languages",
         "mediators_see_readiness",
         "two_factor_required",
+        "held_meetings_audience",
         "refused_venues",
     }
     unknown = sorted(set(changes) - allowed)
@@ -212,6 +217,8 @@ def mandate_amend(*, actor: User, mandate: Mandate, note: str, **changes: Any) -
     errors: list[FieldError] = []
     if not note.strip():
         errors.append(FieldError("note", "say what the amendment changes and why"))
+    if merged["held_meetings_audience"] not in ("plenary", "process", "public"):
+        errors.append(FieldError("held_meetings_audience", "must be plenary, process or public"))
     terms = _mandate_terms(
         tasks=merged["tasks"],
         scope=merged["scope"],
@@ -228,6 +235,7 @@ def mandate_amend(*, actor: User, mandate: Mandate, note: str, **changes: Any) -
         number=current.number + 1,
         mediators_see_readiness=bool(merged["mediators_see_readiness"]),
         two_factor_required=bool(merged["two_factor_required"]),
+        held_meetings_audience=merged["held_meetings_audience"],
         note=note.strip(),
         **terms,
     )

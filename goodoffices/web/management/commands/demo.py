@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from goodoffices.ledger.keys import LogKeyUnavailable, key_path, log_keygen, log_signer
 from goodoffices.processes.demo import DEMO_PASSWORD, demo_accounts, demo_load, demo_state
 
 from .serve import run_server
@@ -32,12 +33,21 @@ class Command(BaseCommand):
         if state == "empty":
             demo_load()
             self.stdout.write("Loaded the demo process.")
+        if not key_path().exists():
+            log_keygen()
+            self.stdout.write(f"Generated the ledger's signing key in {key_path()}.")
+        try:
+            vkey = log_signer().verifier.vkey
+        except LogKeyUnavailable as exc:
+            raise CommandError(str(exc)) from None
         self.stdout.write(f"Data directory: {settings.DATA_DIR}")
         self.stdout.write(f"Demo accounts (password for each: {DEMO_PASSWORD}):")
         for username, description in demo_accounts():
             self.stdout.write(f"  {username:<12} {description}")
         if options["no_serve"]:
             return
+        self.stdout.write("Verify the ledger from another terminal:")
+        self.stdout.write(f"  goodoffices ledger verify --log http://127.0.0.1:{port}/ledger --key {vkey}")
         self.stdout.write(f"Serving on http://127.0.0.1:{port}/  (Ctrl-C stops)")
         self.stdout.flush()
         run_server(host="127.0.0.1", port=port, workers=1)

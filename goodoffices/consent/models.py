@@ -1,0 +1,67 @@
+from django.conf import settings
+from django.db import models
+
+
+class Purpose(models.TextChoices):
+    READINESS = "readiness"
+    MINUTES = "minutes"
+    COMMUNIQUE = "communique"
+    DECLASSIFICATION = "declassification"
+
+
+class JointConsent(models.Model):
+    """'Nothing happens until every required party agrees' (DESIGN.md, joint consent).
+
+    Each party's consent is sealed from the other parties until all have consented to the
+    same option; then the outcome is revealed to ``reveal_to`` at once. Decided consents
+    (reached or cancelled) never change again.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open"
+        REACHED = "reached"
+        CANCELLED = "cancelled"
+
+    process = models.ForeignKey("processes.Process", on_delete=models.PROTECT, related_name="+")
+    subject_type = models.CharField(max_length=64)
+    subject_id = models.CharField(max_length=64)
+    purpose = models.CharField(max_length=24, choices=Purpose.choices)
+    parties = models.ManyToManyField("processes.Party", related_name="+")
+    reveal_to = models.CharField(max_length=40)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    outcome = models.CharField(max_length=64, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject_type", "subject_id", "purpose"],
+                condition=models.Q(status="open"),
+                name="one_open_consent_per_subject_and_purpose",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="reached") | ~models.Q(outcome=""),
+                name="reached_consent_has_outcome",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} on {self.subject_type}#{self.subject_id}: {self.status}"
+
+
+class Consent(models.Model):
+    """One party's consent to one option. Only that party (and the mediators, where the
+    mandate says so) may ever see it; withdrawing deletes it."""
+
+    joint = models.ForeignKey(JointConsent, on_delete=models.CASCADE, related_name="consents")
+    party = models.ForeignKey("processes.Party", on_delete=models.PROTECT, related_name="+")
+    option = models.CharField(max_length=64)
+    given_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    given_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["joint", "party"], name="one_consent_per_party")]
+
+    def __str__(self) -> str:
+        return f"{self.party} consents to {self.option}"

@@ -1,0 +1,179 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from goodoffices.lib import audience
+
+
+class MeetingFormat(models.TextChoices):
+    DIRECT = "direct", _("direct talks")
+    PROXIMITY = "proximity", _("proximity talks")
+    SHUTTLE = "shuttle", _("shuttle diplomacy")
+
+
+class Modality(models.TextChoices):
+    IN_PERSON = "in_person", _("in person")
+    VIRTUAL = "virtual", _("virtual")
+    HYBRID = "hybrid", _("hybrid")
+
+
+class Proposal(models.Model):
+    """A proposed meeting. Seen only by the mediators and the invited delegations
+    (``plenary``) until a meeting that comes of it has been held.
+
+    A counter-proposal is a new proposal whose ``parent`` is the one it answers; the
+    parent is then ``countered`` and the chain keeps the history readable.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        COUNTERED = "countered", _("answered by a counter-proposal")
+        DECLINED = "declined", _("declined")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+        CONFIRMED = "confirmed", _("confirmed")
+
+    process = models.ForeignKey("processes.Process", on_delete=models.PROTECT, related_name="proposals")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="counters")
+    reschedules = models.ForeignKey(
+        "Meeting", null=True, blank=True, on_delete=models.PROTECT, related_name="reschedule_proposals"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    format = models.CharField(_("format"), max_length=16, choices=MeetingFormat.choices)
+    modality = models.CharField(_("modality"), max_length=16, choices=Modality.choices)
+    venue = models.CharField(_("venue"), max_length=200)
+    timezone = models.CharField(_("venue time zone"), max_length=64)
+    agenda = models.JSONField(_("agenda"), default=list)
+    delegation_size = models.PositiveSmallIntegerField(_("delegation size per party"), default=5)
+    languages = models.JSONField(_("languages"), default=list)
+    interpretation = models.BooleanField(_("interpretation provided"), default=False)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposing_party = models.ForeignKey(
+        "processes.Party", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
+    decline_reason = models.TextField(_("reason"), blank=True)
+    audience = models.CharField(max_length=40, default=audience.PLENARY)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProposalSlot(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="slots")
+    index = models.PositiveSmallIntegerField()
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["proposal", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "index"], name="slot_index_unique"),
+            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="slot_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal} slot {self.index}"
+
+
+class Meeting(models.Model):
+    """A confirmed proposal: scheduled, then held, postponed or cancelled."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("confirmed")
+        HELD = "held", _("held")
+        POSTPONED = "postponed", _("postponed")
+        CANCELLED = "cancelled", _("cancelled")
+
+    class MinutesStatus(models.TextChoices):
+        NONE = "none", _("no minutes yet")
+        DRAFT = "draft", _("draft awaiting approval")
+        APPROVED = "approved", _("approved by every party")
+
+    process = models.ForeignKey("processes.Process", on_delete=models.PROTECT, related_name="meetings")
+    proposal = models.OneToOneField(Proposal, on_delete=models.PROTECT, related_name="meeting")
+    title = models.CharField(max_length=200)
+    format = models.CharField(max_length=16, choices=MeetingFormat.choices)
+    modality = models.CharField(max_length=16, choices=Modality.choices)
+    venue = models.CharField(max_length=200)
+    timezone = models.CharField(max_length=64)
+    agenda = models.JSONField(default=list)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.CONFIRMED)
+    status_reason = models.TextField(blank=True)
+    attendance = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    outcomes = models.TextField(blank=True)
+    minutes = models.TextField(blank=True)
+    minutes_version = models.PositiveIntegerField(default=0)
+    minutes_status = models.CharField(max_length=12, choices=MinutesStatus.choices, default=MinutesStatus.NONE)
+    held_at = models.DateTimeField(null=True, blank=True)
+    audience = models.CharField(max_length=40, default=audience.PLENARY)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Communique(models.Model):
+    """A joint public statement on a held meeting, published only when every party consents
+    to the same version of its text."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.PROTECT, related_name="communique")
+    text = models.TextField()
+    version = models.PositiveIntegerField(default=1)
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Communiqué on {self.meeting}"
+
+    @property
+    def audience(self) -> str:
+        return audience.PUBLIC if self.status == self.Status.PUBLISHED else audience.PLENARY
+
+
+class Notification(models.Model):
+    """An in-app notice, created only for people who may see what it is about."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    process = models.ForeignKey("processes.Process", on_delete=models.PROTECT, related_name="+")
+    message = models.CharField(max_length=200)
+    params = models.JSONField(default=dict)
+    url = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def text(self) -> str:
+        """The message in the active language: stored untranslated, translated when read."""
+        return gettext(self.message) % self.params
+
+
+class CalendarFeed(models.Model):
+    """A private, revocable ICS feed URL. Only the SHA-256 of its secret is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds")
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"calendar of {self.user}"

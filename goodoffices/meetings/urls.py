@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("processes/<int:process_id>/meetings/", views.meetings, name="meetings"),
+    path("processes/<int:process_id>/meetings/propose/", views.proposal_create, name="proposal_create"),
+    path("proposals/<int:proposal_id>/", views.proposal_detail, name="proposal"),
+    path("proposals/<int:proposal_id>/readiness/", views.proposal_readiness, name="proposal_readiness"),
+    path("proposals/<int:proposal_id>/decline/", views.proposal_decline, name="proposal_decline"),
+    path("proposals/<int:proposal_id>/withdraw/", views.proposal_withdraw, name="proposal_withdraw"),
+    path("meetings/<int:meeting_id>/", views.meeting_detail, name="meeting"),
+    path("meetings/<int:meeting_id>/<slug:action>/", views.meeting_action, name="meeting_action"),
+    path("register/", views.register, name="register"),
+    path("register/feed.atom", views.RegisterFeed(), name="register_feed"),
+    path("register/meetings/<int:meeting_id>/", views.register_meeting, name="register_meeting"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("calendar/", views.calendar, name="calendar"),
+    path("calendar/<str:secret>.ics", views.calendar_feed, name="calendar_feed"),
+]
