@@ -1,15 +1,32 @@
 """The ``goodoffices`` console script: Django's management commands under one name.
 
 ``demo`` and ``--data-dir`` must be known before Django reads its settings, so they are
-read here and passed on as environment variables.
+read here and passed on as environment variables. The log's independent clients
+(``ledger verify``, ``ledger verify-export``, ``witness``) never touch Django: they run
+without settings or a database, as anyone checking the platform would run them.
 """
 
 import os
 import sys
 
 
+def _client_command(args: list[str]) -> tuple[str, list[str]] | None:
+    """``(command, its arguments)`` when ``args`` call one of the log's Django-free clients."""
+    if args[:1] == ["witness"]:
+        return "witness", args[1:]
+    if args[:1] == ["ledger"] and args[1:2] in (["verify"], ["verify-export"]):
+        return args[1], args[2:]
+    return None
+
+
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
+    client = _client_command(args)
+    if client is not None:
+        # Imported only here, so that the clients load no Django at all.
+        from goodoffices.ledger.client import main as client_main
+
+        sys.exit(client_main(*client))
     if args and args[0] == "demo":
         os.environ["GOODOFFICES_DEMO"] = "true"
         if "--data-dir" in args:

@@ -1,0 +1,76 @@
+"""Server-side audit: re-derive every entry from the events table and check every stored hash.
+
+Each leaf is checked against its event and each interior hash against its two
+stored children, so one edited row is named once instead of drowning in the
+mismatches it would cause above it.
+"""
+
+from collections.abc import Iterator
+
+from goodoffices.events.models import Event
+from goodoffices.lib.ledger import leaf_hash, node_hash, stored_hash_count
+
+from .log import event_entry, tree_size
+from .models import StoredHash
+
+MAX_LISTED = 100
+
+
+class _Rows:
+    """The stored hashes in index order, noticing a missing index."""
+
+    def __init__(self) -> None:
+        rows = StoredHash.objects.order_by("index").values_list("index", "hash")
+        self._it: Iterator[tuple[int, bytes | memoryview]] = rows.iterator(chunk_size=5000)
+        self.next_index = 0
+
+    def take(self) -> bytes | None:
+        row = next(self._it, None)
+        if row is None or row[0] != self.next_index:
+            return None
+        self.next_index += 1
+        return bytes(row[1])
+
+    def rest(self) -> list[int]:
+        return [index for index, _ in self._it]
+
+
+def audit_log() -> tuple[int, list[str]]:
+    """Return the tree size and the list of problems found (empty when everything holds)."""
+    size = tree_size()
+    problems: list[str] = []
+    rows = _Rows()
+    edge: list[bytes] = []
+    events = Event.objects.order_by("seq").iterator(chunk_size=2000)
+    for n in range(size):
+        event = next(events, None)
+        if event is None or event.seq != n:
+            problems.append(f"event {n} is missing: the events table has a gap")
+            return size, problems
+        stored = rows.take()
+        if stored is None:
+            problems.append(f"stored hash {rows.next_index} (leaf {n}) is missing")
+            return size, problems
+        if stored != leaf_hash(event_entry(event)):
+            problems.append(f"event {n} does not match leaf {n}")
+        h, m, level = stored, n, 0
+        while m & 1:
+            index = rows.next_index
+            parent = rows.take()
+            if parent is None:
+                problems.append(f"stored hash {index} is missing")
+                return size, problems
+            level += 1
+            if parent != node_hash(edge.pop(), h):
+                problems.append(
+                    f"stored hash {index} (level {level}, node {n >> level}) is not the hash of its two children"
+                )
+            h, m = parent, m >> 1
+        edge.append(h)
+    extra = rows.rest()
+    if extra:
+        problems.append(
+            f"{len(extra)} stored hashes beyond the tree of size {size} (from index {extra[0]}; "
+            f"expected {stored_hash_count(size)} in all)"
+        )
+    return size, problems

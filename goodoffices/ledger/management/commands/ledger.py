@@ -1,0 +1,86 @@
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from goodoffices.lib.errors import Invalid
+from goodoffices.lib.ledger import parse_tile_path
+from goodoffices.lib.ledger.export import export_log
+
+from ...audit import MAX_LISTED, audit_log
+from ...checkpoints import signed_checkpoint
+from ...keys import LogKeyUnavailable, key_path, log_keygen
+from ...log import LogView
+from ...models import Witness
+from ...services import witness_add, witness_remove
+
+
+class Command(BaseCommand):
+    help = (
+        "Operate the transparency log: keygen, export, audit, witness-add, witness-list, witness-remove. "
+        "(`goodoffices ledger verify` and `verify-export` run without the server; see docs/verification.md.)"
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        sub.add_parser("keygen", help="create the log's signing key (refuses to replace one)")
+        export = sub.add_parser("export", help="write the log as a zip of its checkpoint, tiles and entry bundles")
+        export.add_argument("file", type=Path)
+        sub.add_parser("audit", help="re-derive every entry from the events and check every stored hash")
+        add = sub.add_parser("witness-add", help="register a witness by its cosignature verifier key")
+        add.add_argument("vkey")
+        sub.add_parser("witness-list", help="list registered witnesses")
+        remove = sub.add_parser("witness-remove", help="stop serving a witness's cosignatures")
+        remove.add_argument("name")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        action = options["action"]
+        try:
+            getattr(self, "do_" + action.replace("-", "_"))(options)
+        except (Invalid, LogKeyUnavailable) as exc:
+            raise CommandError(str(exc)) from None
+
+    def do_keygen(self, options: dict[str, Any]) -> None:
+        vkey = log_keygen()
+        self.stdout.write(f"Wrote the log's signing key to {key_path()} (keep it secret, back it up).")
+        self.stdout.write(f"Verifier key: {vkey}")
+
+    def do_export(self, options: dict[str, Any]) -> None:
+        dest: Path = options["file"]
+        if dest.exists():
+            raise CommandError(f"{dest} already exists")
+        view = LogView.current()
+        signed = signed_checkpoint(view)
+
+        def fetch(path: str) -> bytes:
+            if path == "checkpoint":
+                return signed.note
+            tile = parse_tile_path(path)
+            return view.bundle(tile) if tile.entries else view.tile(tile)
+
+        size = export_log(dest, fetch)
+        self.stdout.write(f"Exported the log at size {size} to {dest}")
+
+    def do_audit(self, options: dict[str, Any]) -> None:
+        size, problems = audit_log()
+        if not problems:
+            self.stdout.write(f"OK: {size} events match their {size} leaves and every stored hash")
+            return
+        for problem in problems[:MAX_LISTED]:
+            self.stdout.write(problem)
+        if len(problems) > MAX_LISTED:
+            self.stdout.write(f"... and {len(problems) - MAX_LISTED} more")
+        raise CommandError(f"the ledger does not match the events: {len(problems)} problem(s), first: {problems[0]}")
+
+    def do_witness_add(self, options: dict[str, Any]) -> None:
+        witness = witness_add(vkey=options["vkey"])
+        self.stdout.write(f"Registered witness {witness.name}")
+
+    def do_witness_list(self, options: dict[str, Any]) -> None:
+        for witness in Witness.objects.all():
+            state = "active" if witness.active else "removed"
+            self.stdout.write(f"{witness.name}\t{state}\t{witness.vkey}")
+
+    def do_witness_remove(self, options: dict[str, Any]) -> None:
+        witness = witness_remove(name=options["name"])
+        self.stdout.write(f"Removed witness {witness.name}")
