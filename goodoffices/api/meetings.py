@@ -7,6 +7,7 @@ from ninja.responses import Status
 from goodoffices.accounts.models import User, signed_in
 from goodoffices.consent.models import Purpose
 from goodoffices.consent.services import consents_for_mediators, joint_consent_for, own_consent
+from goodoffices.lib import audience
 from goodoffices.lib.errors import Invalid
 from goodoffices.meetings import selectors, services
 from goodoffices.meetings.models import Meeting, Proposal
@@ -185,6 +186,13 @@ def proposal_out(user: object, proposal: Proposal) -> ProposalOut:
     )
 
 
+def minutes_visible(user: object, meeting: Meeting) -> bool:
+    """Draft minutes are for the plenary; approved minutes go wherever the meeting goes."""
+    if meeting.minutes_status == Meeting.MinutesStatus.APPROVED:
+        return True
+    return audience.PLENARY in roles_for(user, meeting.process).audiences()  # type: ignore[arg-type]
+
+
 def meeting_out(user: object, meeting: Meeting) -> MeetingOut:
     communique = selectors.communique_for(user=user, meeting=meeting)  # type: ignore[arg-type]
     communique_out = None
@@ -213,7 +221,7 @@ def meeting_out(user: object, meeting: Meeting) -> MeetingOut:
         status=meeting.status,
         status_reason=meeting.status_reason,
         outcomes=meeting.outcomes,
-        minutes=meeting.minutes,
+        minutes=meeting.minutes if minutes_visible(user, meeting) else "",
         minutes_version=meeting.minutes_version,
         minutes_status=meeting.minutes_status,
         communique=communique_out,

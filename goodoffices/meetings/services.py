@@ -35,13 +35,16 @@ class SlotIn:
 
 
 def _require(actor: User, permission: Permission, obj: object, process: Process) -> None:
-    """404 for those who may not see the process's plenary records, 403 for those who may
-    see but not act."""
-    if not can(actor, permission, obj):
-        roles = roles_for(actor, process)
-        if not (roles.mediator or roles.parties):
-            raise NotFound(type(obj).__name__.lower())
-        raise Forbidden("your role in this process does not allow this")
+    """404 for those who may not see ``obj`` (by its audience; a process by admission),
+    403 for those who may see it but not do this."""
+    if can(actor, permission, obj):
+        return
+    roles = roles_for(actor, process)
+    record_audience = getattr(obj, "audience", None)
+    visible = roles.admitted if record_audience is None else record_audience in roles.audiences()
+    if not visible:
+        raise NotFound(type(obj).__name__.lower())
+    raise Forbidden("your role in this process does not allow this")
 
 
 def _acting_party(actor: User, process: Process) -> Party:

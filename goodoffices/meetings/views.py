@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -55,7 +56,7 @@ def _run(request: HttpRequest, form: forms.Form | None, action: Callable[[], Any
         else:
             messages.error(request, str(exc))
     except Forbidden:
-        raise Http404 from None
+        raise PermissionDenied from None
     return None
 
 

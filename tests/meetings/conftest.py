@@ -1,0 +1,58 @@
+from dataclasses import dataclass
+
+import pytest
+
+from goodoffices.meetings import services
+from goodoffices.meetings.models import Communique, Meeting, Proposal
+
+from .helpers import slot
+
+
+def slots(*days: int) -> list[services.SlotIn]:
+    from datetime import datetime
+
+    return [
+        services.SlotIn(datetime.fromisoformat(slot(d)["starts_at"]), datetime.fromisoformat(slot(d)["ends_at"]))
+        for d in days
+    ]
+
+
+def propose(world, actor="head_a", **overrides) -> Proposal:
+    terms = {
+        "title": "Talks on the gas supply",
+        "format": "direct",
+        "venue": "Geneva",
+        "timezone_name": "Europe/Zurich",
+        "slots": slots(10, 11),
+        "agenda": ["Gas supply"],
+    }
+    terms.update(overrides)
+    return services.proposal_create(actor=world.users[actor], process=world.process, **terms)
+
+
+def confirm(world, proposal: Proposal) -> Meeting:
+    services.readiness_set(actor=world.head_a, proposal=proposal, ready=True, slot=0)
+    result = services.readiness_set(actor=world.head_b, proposal=proposal, ready=True, slot=0)
+    assert result.meeting is not None
+    return result.meeting
+
+
+def hold(world, meeting: Meeting) -> Meeting:
+    return services.meeting_hold(actor=world.mediator, meeting=meeting, attendance=[world.head_a], outcomes="ok")
+
+
+@dataclass
+class Stages:
+    proposal: Proposal
+    confirmed: Meeting
+    held: Meeting
+    communique: Communique
+
+
+@pytest.fixture
+def stages(world) -> Stages:
+    confirmed = confirm(world, propose(world, title="Confirmed meeting"))
+    held = hold(world, confirm(world, propose(world, title="Held meeting")))
+    communique = services.communique_draft(actor=world.mediator, meeting=held, text="Draft text")
+    services.minutes_draft(actor=world.mediator, meeting=held, text="Draft minutes")
+    return Stages(propose(world, title="Open proposal"), confirmed, held, communique)
