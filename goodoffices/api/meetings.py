@@ -380,7 +380,8 @@ def register_meetings(request: HttpRequest) -> RegisterList:
     items = []
     for meeting in selectors.register_meetings():
         communique = getattr(meeting, "communique", None)
-        published = communique is not None and communique.status == "published"
+        if communique is not None and communique.status != "published":
+            communique = None
         items.append(
             RegisterEntry(
                 id=meeting.pk,
@@ -388,8 +389,8 @@ def register_meetings(request: HttpRequest) -> RegisterList:
                 venue=meeting.venue,
                 starts_at=meeting.starts_at,
                 ends_at=meeting.ends_at,
-                communique=communique.text if published else None,
-                published_at=communique.published_at if published else None,
+                communique=communique.text if communique else None,
+                published_at=communique.published_at if communique else None,
             )
         )
     return RegisterList(items=items)

@@ -29,4 +29,5 @@ def calendar_for(meetings: Iterable[Meeting], base_url: str) -> bytes:
             event.add("description", "\n".join(meeting.agenda))
         cal.add_component(event)
     cal.add_missing_timezones()
-    return cal.to_ical()
+    ical: bytes = cal.to_ical()
+    return ical

@@ -164,7 +164,7 @@ class Notification(models.Model):
 
     def text(self) -> str:
         """The message in the active language: stored untranslated, translated when read."""
-        return gettext(self.message) % self.params
+        return str(gettext(self.message) % self.params)
 
 
 class CalendarFeed(models.Model):

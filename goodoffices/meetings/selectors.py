@@ -63,4 +63,6 @@ def register_meeting_get(*, meeting_id: int) -> Meeting:
 
 
 def notification_list(*, user: AnyUser) -> QuerySet[Notification]:
-    return Notification.objects.filter(user_id=getattr(user, "pk", None))
+    if not user.is_authenticated:
+        return Notification.objects.none()
+    return Notification.objects.filter(user_id=user.pk)

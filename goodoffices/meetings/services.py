@@ -226,7 +226,7 @@ def proposal_create(
         reschedules=reschedules,
         proposed_by=actor,
         proposing_party=proposing_party,
-        **terms,  # type: ignore[arg-type]
+        **terms,
     )
     ProposalSlot.objects.bulk_create(
         ProposalSlot(proposal=proposal, index=i, starts_at=s.starts_at, ends_at=s.ends_at)

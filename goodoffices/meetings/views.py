@@ -29,7 +29,7 @@ from goodoffices.processes import selectors as process_selectors
 from . import selectors, services
 from .calendar import calendar_for
 from .forms import SLOT_ROWS, HeldForm, ProposalForm, ReasonForm, TextForm
-from .models import CalendarFeed, Meeting, Proposal
+from .models import CalendarFeed, Meeting
 
 
 def _or_404(get: Callable[[], Any]) -> Any:
@@ -339,8 +339,8 @@ def meeting_action(request: HttpRequest, meeting_id: int, action: str) -> HttpRe
     elif action == "communique":
         text_form = TextForm(request.POST)
         if text_form.is_valid():
-            communique = selectors.communique_for(user=request.user, meeting=meeting)
-            if communique is None:
+            existing = selectors.communique_for(user=request.user, meeting=meeting)
+            if existing is None:
                 done = _run(
                     request,
                     None,

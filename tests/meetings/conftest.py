@@ -1,4 +1,5 @@
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -18,7 +19,7 @@ def slots(*days: int) -> list[services.SlotIn]:
 
 
 def propose(world, actor="head_a", **overrides) -> Proposal:
-    terms = {
+    terms: dict[str, Any] = {
         "title": "Talks on the gas supply",
         "format": "direct",
         "venue": "Geneva",
