@@ -29,7 +29,7 @@ from goodoffices.processes import selectors as process_selectors
 from . import selectors, services
 from .calendar import calendar_for
 from .forms import SLOT_ROWS, HeldForm, ProposalForm, ReasonForm, TextForm
-from .models import CalendarFeed, Meeting
+from .models import CalendarFeed, Communique, Meeting
 
 
 def _or_404(get: Callable[[], Any]) -> Any:
@@ -349,11 +349,12 @@ def meeting_action(request: HttpRequest, meeting_id: int, action: str) -> HttpRe
                     ),
                 )
             else:
+                current: Communique = existing
                 done = _run(
                     request,
                     None,
                     lambda: services.communique_amend(
-                        actor=actor, communique=communique, text=text_form.cleaned_data["text"]
+                        actor=actor, communique=current, text=text_form.cleaned_data["text"]
                     ),
                 )
         else:
