@@ -1,0 +1,212 @@
+import threading
+from datetime import datetime, timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from goodoffices.consent.models import Consent, JointConsent
+from goodoffices.events.models import Event
+from goodoffices.lib.errors import Conflict, Forbidden, Invalid, NotFound
+from goodoffices.meetings import services
+from goodoffices.meetings.models import Meeting, Notification, Proposal
+from goodoffices.processes.services import mandate_amend
+
+from ..world import make_world
+from .conftest import confirm, hold, propose, slots
+
+
+def _slot(start: datetime, hours: int = 2) -> services.SlotIn:
+    return services.SlotIn(start, start + timedelta(hours=hours))
+
+
+FUTURE = timezone.now() + timedelta(days=5)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"agenda": ["status of X"]}, 'agenda item "status of X" is outside the mandate\'s scope'),
+        ({"agenda": []}, "a proposal needs at least one agenda item"),
+        ({"slots": [_slot(timezone.now() - timedelta(days=1))]}, "a slot must be in the future"),
+        ({"slots": [_slot(FUTURE), _slot(FUTURE + timedelta(hours=1))]}, "slot 1 overlaps slot 0"),
+        ({"slots": [services.SlotIn(FUTURE, FUTURE - timedelta(hours=1))]}, "a slot must end after it starts"),
+        ({"slots": [_slot(datetime(2031, 6, 1, 10, tzinfo=FUTURE.tzinfo))]}, "outside the mandate's term"),
+        ({"slots": []}, "at least one time slot"),
+        ({"timezone_name": "Atlantis/Capital"}, "'Atlantis/Capital' is not an IANA time zone"),
+        ({"format": "duel"}, "'duel' is not one of direct, proximity, shuttle"),
+        ({"invited": []}, "Alpha is a party of the process and must be invited"),
+        ({"languages": ["fr"]}, 'language "fr" is not a language of the mandate'),
+        ({"title": ""}, "a proposal needs a title"),
+    ],
+)
+def test_unreasonable_proposals_are_refused_and_nothing_is_written(world, overrides, message):
+    before = (Proposal.objects.count(), Event.objects.count(), JointConsent.objects.count())
+    with pytest.raises(Invalid) as refused:
+        propose(world, **overrides)
+    assert message in str(refused.value)
+    assert (Proposal.objects.count(), Event.objects.count(), JointConsent.objects.count()) == before
+
+
+def test_a_venue_a_party_refused_is_unreasonable(world):
+    mandate_amend(
+        actor=world.operator, mandate=world.mandate, note="Beta refuses Baku", refused_venues={"Beta": ["Baku"]}
+    )
+    world.process.refresh_from_db()
+    with pytest.raises(Invalid, match='venue "Baku" is refused by Beta'):
+        propose(world, venue="Baku")
+
+
+def test_every_broken_rule_is_named_at_once(world):
+    with pytest.raises(Invalid) as refused:
+        propose(world, agenda=["Borders"], timezone_name="Nowhere/Zone", format="duel")
+    fields = {e.field for e in refused.value.errors}
+    assert {"agenda[0]", "timezone", "format"} <= fields
+
+
+def test_delegates_and_observers_cannot_propose(world):
+    with pytest.raises(Forbidden):
+        propose(world, actor="delegate_a")
+    with pytest.raises(Forbidden):
+        propose(world, actor="observer")
+    with pytest.raises(NotFound):
+        propose(world, actor="outsider")
+
+
+def test_ready_for_different_slots_confirms_nothing(world):
+    proposal = propose(world)
+    assert services.readiness_set(actor=world.head_a, proposal=proposal, ready=True, slot=0).status == "awaiting"
+    assert services.readiness_set(actor=world.head_b, proposal=proposal, ready=True, slot=1).status == "awaiting"
+    assert not Meeting.objects.exists()
+    # Moving to the same slot confirms it, for that slot.
+    result = services.readiness_set(actor=world.head_a, proposal=proposal, ready=True, slot=1)
+    assert result.status == "confirmed"
+    assert result.meeting is not None
+    assert result.meeting.starts_at == proposal.slots.get(index=1).starts_at
+
+
+def test_readiness_on_a_decided_proposal_is_a_conflict(world):
+    proposal = propose(world)
+    confirm(world, proposal)
+    proposal.refresh_from_db()
+    with pytest.raises(Conflict):
+        services.readiness_set(actor=world.head_a, proposal=proposal, ready=False, slot=0)
+
+
+def test_readiness_for_a_slot_that_does_not_exist(world):
+    with pytest.raises(Invalid, match="slot must be between 0 and 1"):
+        services.readiness_set(actor=world.head_a, proposal=propose(world), ready=True, slot=5)
+
+
+def test_counter_proposal_keeps_history_and_cancels_readiness(world):
+    original = propose(world)
+    services.readiness_set(actor=world.head_a, proposal=original, ready=True, slot=0)
+    counter = services.proposal_counter(
+        actor=world.head_b,
+        proposal=original,
+        title="Counter",
+        format="proximity",
+        venue="Vienna",
+        timezone_name="Europe/Vienna",
+        slots=slots(20),
+        agenda=["Electricity line"],
+    )
+    original.refresh_from_db()
+    assert original.status == Proposal.Status.COUNTERED
+    assert counter.parent == original
+    assert list(original.counters.all()) == [counter]
+    assert JointConsent.objects.get(subject_id=str(original.pk)).status == "cancelled"
+    # A's readiness for the original does not carry over.
+    assert services.readiness_set(actor=world.head_b, proposal=counter, ready=True).status == "awaiting"
+
+
+def test_withdrawn_consent_is_deleted(world):
+    proposal = propose(world)
+    services.readiness_set(actor=world.head_b, proposal=proposal, ready=True)
+    assert Consent.objects.count() == 1
+    services.readiness_set(actor=world.head_b, proposal=proposal, ready=False)
+    assert Consent.objects.count() == 0
+
+
+def test_notices_reach_only_those_who_may_see(world, django_capture_on_commit_callbacks, mailoutbox):
+    for user in world.users.values():
+        user.email = f"{user.username}@example.org"
+        user.save()
+    proposal = propose(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm(world, proposal)
+    notified = set(
+        Notification.objects.filter(message__startswith="Meeting confirmed").values_list("user__username", flat=True)
+    )
+    assert notified == {"mediator", "head_a", "delegate_a", "head_b", "delegate_b"}
+    mailed = {m.to[0].split("@")[0] for m in mailoutbox}
+    assert mailed == notified
+    assert all("Meeting confirmed: Talks on the gas supply" in m.subject for m in mailoutbox)
+
+
+def test_postponed_meeting_can_be_rescheduled_by_a_new_linked_proposal(world):
+    meeting = confirm(world, propose(world))
+    services.meeting_postpone(actor=world.mediator, meeting=meeting, reason="Roads closed")
+    new = propose(world, actor="mediator", reschedules=meeting)
+    assert new.reschedules == meeting
+    with pytest.raises(Conflict):
+        services.meeting_hold(actor=world.mediator, meeting=meeting, attendance=[], outcomes="")
+
+
+def test_minutes_need_every_party_on_the_same_version(world):
+    meeting = hold(world, confirm(world, propose(world)))
+    services.minutes_draft(actor=world.mediator, meeting=meeting, text="v1")
+    assert services.minutes_approve(actor=world.head_a, meeting=meeting, approve=True) == "awaiting"
+    meeting.refresh_from_db()
+    services.minutes_draft(actor=world.mediator, meeting=meeting, text="v2")
+    meeting.refresh_from_db()
+    assert services.minutes_approve(actor=world.head_b, meeting=meeting, approve=True) == "awaiting"
+    assert services.minutes_approve(actor=world.head_a, meeting=meeting, approve=True) == "approved"
+    meeting.refresh_from_db()
+    assert meeting.minutes_status == "approved"
+    with pytest.raises(Conflict):
+        services.minutes_draft(actor=world.mediator, meeting=meeting, text="v3")
+
+
+def test_oversized_texts_are_refused(world):
+    meeting = hold(world, confirm(world, propose(world)))
+    with pytest.raises(Invalid, match="at most 20000"):
+        services.communique_draft(actor=world.mediator, meeting=meeting, text="x" * 20001)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_parties_ready_at_the_same_instant_make_exactly_one_meeting():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL's row locks across connections; SQLite serialises all writers anyway")
+    world = make_world(prefix="race-")
+    for attempt in range(5):
+        proposal = propose(world, title=f"Race {attempt}")
+        barrier = threading.Barrier(2)
+        results: dict[str, str] = {}
+
+        def ready(persona: str, proposal: Proposal = proposal) -> None:
+            try:
+                barrier.wait()
+                results[persona] = services.readiness_set(
+                    actor=world.users[persona], proposal=proposal, ready=True
+                ).status
+            except Conflict:
+                results[persona] = "conflict"
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=ready, args=(p,)) for p in ("head_a", "head_b")]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sorted(results.values()) == ["awaiting", "confirmed"]
+        assert Meeting.objects.filter(proposal=proposal).count() == 1
+        assert (
+            Event.objects.filter(
+                kind="meeting.confirmed", subject_id=str(Meeting.objects.get(proposal=proposal).pk)
+            ).count()
+            == 1
+        )
+    seqs = list(Event.objects.order_by("seq").values_list("seq", flat=True))
+    assert seqs == list(range(len(seqs)))
