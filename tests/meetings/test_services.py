@@ -184,7 +184,12 @@ def test_two_parties_ready_at_the_same_instant_make_exactly_one_meeting():
         barrier = threading.Barrier(2)
         results: dict[str, str] = {}
 
-        def ready(persona: str, proposal: Proposal = proposal) -> None:
+        def ready(
+            persona: str,
+            proposal: Proposal = proposal,
+            barrier: threading.Barrier = barrier,
+            results: dict[str, str] = results,
+        ) -> None:
             try:
                 barrier.wait()
                 results[persona] = services.readiness_set(
