@@ -287,9 +287,10 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "may_draft": can(request.user, Permission.COMMUNIQUE_DRAFT, meeting),
             "may_consent": can(request.user, Permission.COMMUNIQUE_CONSENT, meeting),
             "held_form": HeldForm(people=_people(meeting)),
-            "reason_form": ReasonForm(),
-            "minutes_form": TextForm(initial={"text": meeting.minutes}),
-            "communique_form": TextForm(initial={"text": communique.text if communique else ""}),
+            "postpone_form": ReasonForm(prefix="postpone"),
+            "cancel_form": ReasonForm(prefix="cancel"),
+            "minutes_form": TextForm(prefix="minutes", initial={"text": meeting.minutes}),
+            "communique_form": TextForm(prefix="communique", initial={"text": communique.text if communique else ""}),
             "attendance": meeting.attendance.all(),
             "manageable_party_ids": [],
         },
@@ -314,7 +315,7 @@ def meeting_action(request: HttpRequest, meeting_id: int, action: str) -> HttpRe
                 ),
             )
     elif action in ("postpone", "cancel"):
-        reason_form = ReasonForm(request.POST)
+        reason_form = ReasonForm(request.POST, prefix=action)
         if reason_form.is_valid():
             service = services.meeting_postpone if action == "postpone" else services.meeting_cancel
             done = _run(
@@ -323,7 +324,7 @@ def meeting_action(request: HttpRequest, meeting_id: int, action: str) -> HttpRe
         else:
             messages.error(request, _("Give a reason."))
     elif action == "minutes":
-        text_form = TextForm(request.POST)
+        text_form = TextForm(request.POST, prefix="minutes")
         if text_form.is_valid():
             done = _run(
                 request,
@@ -337,7 +338,7 @@ def meeting_action(request: HttpRequest, meeting_id: int, action: str) -> HttpRe
             lambda: services.minutes_approve(actor=actor, meeting=meeting, approve=request.POST.get("approve") == "1"),
         )
     elif action == "communique":
-        text_form = TextForm(request.POST)
+        text_form = TextForm(request.POST, prefix="communique")
         if text_form.is_valid():
             existing = selectors.communique_for(user=request.user, meeting=meeting)
             if existing is None:

@@ -8,6 +8,10 @@ def sign_in(page: Page, demo_url: str, username: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill("demo-password")
     page.get_by_role("button", name="Sign in").click()
+    # The account may keep another language from an earlier journey: these read English.
+    if page.locator("html").get_attribute("lang") != "en":
+        page.locator("#language-select").select_option("en")
+        page.locator("form.lang button").click()
     expect(page.get_by_role("heading", name="My processes")).to_be_visible()
 
 

@@ -217,7 +217,7 @@ CASES = [
         302,
         PLENARY,
         api=False,
-        body=lambda w, s: {"reason": "Weather"},
+        body=lambda w, s: {"postpone-reason": "Weather"},
     ),
     Case("web:notifications", "get", lambda w, s: "/notifications/", set(PERSONAS), 200, set(), api=False),
     Case("web:calendar", "get", lambda w, s: "/calendar/", set(PERSONAS), 200, set(), api=False),
@@ -250,6 +250,8 @@ def test_meetings_endpoint(world, stages, api_for, client_for, persona, case):
     assert response.status_code == want, (persona, response.content[:400])
     if want in (403, 404, 401, 409, 422):
         assert Event.objects.count() == before, "a refused request writes nothing"
+    elif case.method != "get" and persona in case.ok:
+        assert Event.objects.count() > before, "an allowed write records its event"
     if want == 404 and case.method == "get":
         body = response.content.decode()
         assert "Talks on the gas supply" not in body
