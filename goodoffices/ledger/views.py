@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from goodoffices.events.models import Event, EventKind
 from goodoffices.lib.ledger import leaf_hash, parse_tile_path, verify_inclusion
-from goodoffices.lib.ledger.errors import TilePathError
+from goodoffices.lib.ledger.errors import ProofError, TilePathError
 from goodoffices.lib.ledger.note import MAX_NOTE_SIZE
 
 from .checkpoints import SignedCheckpoint, signed_checkpoint
@@ -134,7 +134,14 @@ def entry(request: HttpRequest, seq: int) -> HttpResponse:
     leaf = leaf_hash(raw)
     proof = view.inclusion_proof(seq)
     # The page shows a proof; make sure it is one before anyone relies on it.
-    verify_inclusion(seq, view.size, leaf, proof, view.root)
+    try:
+        verify_inclusion(seq, view.size, leaf, proof, view.root)
+    except ProofError:
+        return _text(
+            f"entry {seq} has no valid inclusion proof: the stored tree does not match its events; "
+            "the operator should run `goodoffices ledger audit`\n",
+            status=503,
+        )
     sealed = event.audience != "public"
     opening = Event.objects.filter(
         kind=EventKind.LEDGER_OPENED, subject_type=Event._meta.label_lower, subject_id=str(event.pk)

@@ -84,5 +84,7 @@ def lift_append_only_guards() -> None:
             ):
                 cursor.execute(f"DROP TRIGGER {trigger}")
         else:
+            # ALTER TABLE refuses while deferred foreign-key checks are pending: run them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("ALTER TABLE events_event DISABLE TRIGGER events_event_append_only")
             cursor.execute("ALTER TABLE ledger_storedhash DISABLE TRIGGER ledger_storedhash_append_only")

@@ -1,0 +1,125 @@
+"""The issue's "done when": a real `goodoffices demo` server's log verifies and a witness cosigns it,
+all through the installed console script, as an observer would run it."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from goodoffices.lib.ledger import generate_key
+
+ROOT = Path(__file__).resolve().parents[2]
+GOODOFFICES = str(Path(sys.executable).with_name("goodoffices"))
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GOODOFFICES_", "DJANGO_"))}
+    # Run the code under test, wherever this checkout is.
+    env["PYTHONPATH"] = str(ROOT)
+    env.update(extra)
+    return env
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    data_dir = tmp_path_factory.mktemp("demo")
+    port = _free_port()
+    log = (data_dir / "server.log").open("w")
+    server = subprocess.Popen(
+        [GOODOFFICES, "demo", "--port", str(port), "--data-dir", str(data_dir)],
+        env=_env(),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=2) as response:  # noqa: S310 - our own server
+                if response.status == 200:
+                    break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail("the demo server did not start:\n" + (data_dir / "server.log").read_text())
+            time.sleep(0.3)
+    yield url + "/ledger", data_dir
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+    log.close()
+
+
+def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([GOODOFFICES, *args], env=_env(**env), capture_output=True, text=True, timeout=120)
+
+
+def test_demo_log_verifies_and_a_witness_cosigns_it(demo, tmp_path):
+    log_url, data_dir = demo
+    with urllib.request.urlopen(log_url + "/key", timeout=10) as response:  # noqa: S310 - our own server
+        vkey = response.read().decode().strip()
+    assert (data_dir / "ledger.key").stat().st_mode & 0o777 == 0o600
+    server_side = {"GOODOFFICES_DEMO": "true", "GOODOFFICES_DATA_DIR": str(data_dir)}
+
+    verifier_state = str(tmp_path / "verifier")
+    verified = run("ledger", "verify", "--log", log_url, "--key", vkey, "--state", verifier_state)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert verified.stdout.startswith("OK: 127.0.0.1:8000/ledger at size ")
+
+    witness_state = str(tmp_path / "witness")
+    first = run("witness", "--log", log_url, "--key", vkey, "--state", witness_state, "--name", "eu-observer")
+    assert first.returncode == 1
+    assert "HTTP 403" in first.stdout
+    witness_vkey = next(line.split()[-1] for line in first.stdout.splitlines() if "witness-add" in line)
+
+    added = run("ledger", "witness-add", witness_vkey, **server_side)
+    assert added.returncode == 0, added.stderr
+    cosigned = run("witness", "--log", log_url, "--key", vkey, "--state", witness_state)
+    assert cosigned.returncode == 0, cosigned.stdout + cosigned.stderr
+    assert cosigned.stdout.startswith("OK: cosigned 127.0.0.1:8000/ledger at size ")
+
+    with_witness = run(
+        "ledger",
+        "verify",
+        "--log",
+        log_url,
+        "--key",
+        vkey,
+        "--witness",
+        witness_vkey,
+        "--witnesses-required",
+        "1",
+        "--state",
+        verifier_state,
+    )
+    assert with_witness.returncode == 0, with_witness.stdout + with_witness.stderr
+    assert with_witness.stdout.rstrip().endswith("1/1 required witnesses")
+
+    audit = run("ledger", "audit", **server_side)
+    assert audit.returncode == 0, audit.stdout + audit.stderr
+    assert audit.stdout.startswith("OK: ")
+
+
+def test_verify_fails_with_another_key_or_a_key_that_does_not_parse(demo):
+    log_url, _ = demo
+    _, other = generate_key("127.0.0.1:8000/ledger")
+    result = run("ledger", "verify", "--log", log_url, "--key", other)
+    assert result.returncode == 1
+    assert result.stdout.startswith("FAILED: checkpoint signature: note has no valid signature from a known key")
+    garbled = run("ledger", "verify", "--log", log_url, "--key", "127.0.0.1:8000/ledger+00000000+AQ==")
+    assert garbled.returncode == 2
+    assert garbled.stderr.startswith("error: ")
