@@ -394,3 +394,24 @@ def register_meetings(request: HttpRequest) -> RegisterList:
             )
         )
     return RegisterList(items=items)
+
+
+class DeclassifyIn(Input):
+    to: str = Field(max_length=16)
+
+
+@router.post(
+    "/meetings/{meeting_id}/declassification", response={201: StateOut}, summary="Ask the parties to declassify"
+)
+def declassification_request(request: HttpRequest, meeting_id: int, payload: DeclassifyIn) -> Status[StateOut]:
+    meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
+    services.declassification_request(actor=signed_in(request), meeting=meeting, to=payload.to)
+    return Status(201, StateOut(status="awaiting"))
+
+
+@router.put("/meetings/{meeting_id}/declassification/consent", response=StateOut, summary="Consent to declassification")
+def declassification_consent(request: HttpRequest, meeting_id: int, payload: ConsentIn) -> StateOut:
+    meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
+    return StateOut(
+        status=services.declassification_consent(actor=signed_in(request), meeting=meeting, consent=payload.consent)
+    )

@@ -660,3 +660,76 @@ def communique_consent(*, actor: User, communique: Communique, consent: bool) ->
         params={"title": meeting.title},
     )
     return "published"
+
+
+WIDER = {audience.PLENARY: 0, audience.PROCESS: 1, audience.PUBLIC: 2}
+
+
+@transaction.atomic
+def declassification_request(*, actor: User, meeting: Meeting, to: str) -> None:
+    """Ask every party to widen who sees a held meeting (to everyone admitted, or the public)."""
+    _require(actor, Permission.COMMUNIQUE_DRAFT, meeting, meeting.process)
+    if to not in (audience.PROCESS, audience.PUBLIC):
+        raise Invalid.one("to", "a meeting can be declassified to process or public")
+    locked = _meeting_for_update(meeting, Meeting.Status.HELD)
+    if WIDER[to] <= WIDER.get(locked.audience, 0):
+        raise Invalid.one("to", f"the meeting is already visible to {locked.audience}")
+    previous = joint_consent_for(subject=locked, purpose=Purpose.DECLASSIFICATION)
+    if previous is not None:
+        joint_consent_cancel(joint=previous)
+    joint_consent_open(
+        process=locked.process,
+        subject=locked,
+        purpose=Purpose.DECLASSIFICATION,
+        parties=list(locked.process.parties.all()),
+        reveal_to=audience.PLENARY,
+    )
+    event_record(
+        kind=EventKind.MEETING_DECLASSIFICATION_REQUESTED,
+        actor=actor,
+        subject=locked,
+        audience=audience.PLENARY,
+        process=locked.process,
+        payload={"to": to},
+    )
+
+
+@transaction.atomic
+def declassification_consent(*, actor: User, meeting: Meeting, consent: bool) -> str:
+    """A party consents to the pending declassification; the last consent applies it and, for
+    the public, opens the meeting's sealed ledger entries so anyone can check them."""
+    from goodoffices.events.models import Event
+    from goodoffices.ledger.services import ledger_open
+
+    _require(actor, Permission.COMMUNIQUE_CONSENT, meeting, meeting.process)
+    party = _acting_party(actor, meeting.process)
+    joint = joint_consent_for(subject=meeting, purpose=Purpose.DECLASSIFICATION)
+    if joint is None:
+        raise Conflict("no declassification is awaiting consent")
+    pending = Event.objects.filter(
+        kind=EventKind.MEETING_DECLASSIFICATION_REQUESTED,
+        subject_type=meeting._meta.label_lower,
+        subject_id=str(meeting.pk),
+    ).latest("seq")
+    target = str(pending.payload["to"])
+    result = consent_set(actor=actor, joint=joint, party=party, option=target if consent else None)
+    if not result.reached:
+        return "awaiting"
+    Meeting.objects.filter(pk=meeting.pk).update(audience=target)
+    sealed = list(
+        Event.objects.filter(subject_type=meeting._meta.label_lower, subject_id=str(meeting.pk))
+        .exclude(audience=audience.PUBLIC)
+        .order_by("seq")
+    )
+    event_record(
+        kind=EventKind.MEETING_DECLASSIFIED,
+        actor=actor,
+        subject=meeting,
+        audience=target,
+        process=meeting.process,
+        payload={"to": target, "title": meeting.title},
+    )
+    if target == audience.PUBLIC:
+        for event in sealed:
+            ledger_open(event=event, actor=actor)
+    return "declassified"

@@ -292,9 +292,29 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "minutes_form": TextForm(prefix="minutes", initial={"text": meeting.minutes}),
             "communique_form": TextForm(prefix="communique", initial={"text": communique.text if communique else ""}),
             "attendance": meeting.attendance.all(),
+            "declassification": _pending_declassification(request, meeting, roles),
             "manageable_party_ids": [],
         },
     )
+
+
+def _pending_declassification(request: HttpRequest, meeting: Meeting, roles: Any) -> dict[str, Any] | None:
+    """The declassification awaiting consent, for the plenary; with the reader's own consent."""
+    from goodoffices.events.models import Event, EventKind
+
+    joint = joint_consent_for(subject=meeting, purpose=Purpose.DECLASSIFICATION)
+    if joint is None or not (roles.mediator or roles.parties):
+        return None
+    requested = (
+        Event.objects.filter(
+            kind=EventKind.MEETING_DECLASSIFICATION_REQUESTED,
+            subject_type="meetings.meeting",
+            subject_id=str(meeting.pk),
+        )
+        .latest("seq")
+        .payload["to"]
+    )
+    return {"to": requested, "mine": bool(own_consent(joint=joint, party_ids=set(roles.parties)))}
 
 
 @login_required
@@ -360,6 +380,17 @@ def meeting_action(request: HttpRequest, meeting_id: int, action: str) -> HttpRe
                 )
         else:
             messages.error(request, _("The text must not be empty."))
+    elif action == "declassify":
+        target = request.POST.get("to", "")
+        done = _run(request, None, lambda: services.declassification_request(actor=actor, meeting=meeting, to=target))
+    elif action == "consent-declassify":
+        done = _run(
+            request,
+            None,
+            lambda: services.declassification_consent(
+                actor=actor, meeting=meeting, consent=request.POST.get("consent") == "1"
+            ),
+        )
     elif action == "consent-communique":
         communique = selectors.communique_for(user=request.user, meeting=meeting)
         if communique is None:

@@ -56,4 +56,5 @@ def stages(world) -> Stages:
     held = hold(world, confirm(world, propose(world, title="Held meeting")))
     communique = services.communique_draft(actor=world.mediator, meeting=held, text="Draft text")
     services.minutes_draft(actor=world.mediator, meeting=held, text="Draft minutes")
+    services.declassification_request(actor=world.mediator, meeting=held, to="public")
     return Stages(propose(world, title="Open proposal"), confirmed, held, communique)

@@ -45,6 +45,24 @@ def J(**kw):
 
 CASES = [
     Case(
+        "api:declassification_request",
+        "post",
+        lambda w, s: f"/api/v1/meetings/{s.held.pk}/declassification",
+        {"mediator", *HEADS},
+        201,
+        ADMITTED,
+        body=J(to="public"),
+    ),
+    Case(
+        "api:declassification_consent",
+        "put",
+        lambda w, s: f"/api/v1/meetings/{s.held.pk}/declassification/consent",
+        HEADS,
+        200,
+        ADMITTED,
+        body=J(consent=True),
+    ),
+    Case(
         "api:proposal_create",
         "post",
         lambda w, s: f"/api/v1/processes/{w.process.pk}/proposals",

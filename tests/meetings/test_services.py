@@ -215,3 +215,29 @@ def test_two_parties_ready_at_the_same_instant_make_exactly_one_meeting():
         )
     seqs = list(Event.objects.order_by("seq").values_list("seq", flat=True))
     assert seqs == list(range(len(seqs)))
+
+
+def test_declassification_by_joint_consent_opens_the_sealed_entries(world, api_for):
+    from goodoffices.lib.ledger import verify_opening  # the Django-free check anyone can run
+    from goodoffices.ledger.log import event_entry
+
+    meeting = hold(world, confirm(world, propose(world)))
+    assert api_for("anonymous").get("/api/v1/register/meetings").json()["items"] == []
+    services.declassification_request(actor=world.head_a, meeting=meeting, to="public")
+    assert services.declassification_consent(actor=world.head_a, meeting=meeting, consent=True) == "awaiting"
+    assert services.declassification_consent(actor=world.head_b, meeting=meeting, consent=True) == "declassified"
+    meeting.refresh_from_db()
+    assert meeting.audience == "public"
+    assert [m["title"] for m in api_for("anonymous").get("/api/v1/register/meetings").json()["items"]] == [
+        meeting.title
+    ]
+    openings = Event.objects.filter(kind="ledger.opened")
+    confirmed = Event.objects.get(kind="meeting.confirmed", subject_id=str(meeting.pk))
+    opening = openings.get(payload__seq=confirmed.seq)
+    assert verify_opening(event_entry(confirmed), opening.payload)
+
+
+def test_declassification_must_widen(world):
+    meeting = hold(world, confirm(world, propose(world)))
+    with pytest.raises(Invalid, match="already visible to process"):
+        services.declassification_request(actor=world.mediator, meeting=meeting, to="process")
