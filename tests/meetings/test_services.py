@@ -218,8 +218,8 @@ def test_two_parties_ready_at_the_same_instant_make_exactly_one_meeting():
 
 
 def test_declassification_by_joint_consent_opens_the_sealed_entries(world, api_for):
-    from goodoffices.lib.ledger import verify_opening  # the Django-free check anyone can run
     from goodoffices.ledger.log import event_entry
+    from goodoffices.lib.ledger import verify_opening  # the Django-free check anyone can run
 
     meeting = hold(world, confirm(world, propose(world)))
     assert api_for("anonymous").get("/api/v1/register/meetings").json()["items"] == []
