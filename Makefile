@@ -4,7 +4,7 @@ DATA_DIR ?= var
 PG_URL ?= postgres://postgres@127.0.0.1:5432/goodoffices
 BIN := .venv/bin
 
-.PHONY: demo test lint typecheck test-sqlite test-postgres test-browser messages install install-dev chromium bench clean
+.PHONY: demo test lint typecheck test-sqlite test-postgres test-browser messages install install-dev chromium bench bench-ledger clean
 
 .venv/.installed: requirements.txt pyproject.toml scripts/bootstrap
 	scripts/bootstrap requirements.txt
@@ -48,6 +48,10 @@ messages: .venv/.installed-dev
 
 bench: .venv/.installed-dev
 	$(BIN)/python benchmarks/ledger_core.py
+
+# The served log: the core beside pymerkle, then SQLite, PostgreSQL (when it answers) and Django.
+bench-ledger: .venv/.installed-dev
+	$(BIN)/python benchmarks/ledger.py
 
 clean:
 	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache

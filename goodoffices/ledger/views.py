@@ -10,7 +10,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from goodoffices.events.models import Event, EventKind
 from goodoffices.lib.ledger import leaf_hash, parse_tile_path, verify_inclusion
@@ -37,7 +37,7 @@ def _text(body: str, status: int = 200, cache: str = NO_CACHE) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def checkpoint(request: HttpRequest) -> HttpResponse:
     try:
         signed = signed_checkpoint(LogView.current())
@@ -48,7 +48,7 @@ def checkpoint(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def key(request: HttpRequest) -> HttpResponse:
     try:
         vkey = log_signer().verifier.vkey
@@ -57,7 +57,7 @@ def key(request: HttpRequest) -> HttpResponse:
     return _text(vkey + "\n", cache="public, max-age=3600")
 
 
-@require_GET
+@require_safe
 def tile(request: HttpRequest, path: str) -> HttpResponse:
     try:
         requested = parse_tile_path("tile/" + path)
@@ -102,7 +102,7 @@ def _signed_or_none(view: LogView) -> tuple[SignedCheckpoint | None, str]:
         return None, str(exc)
 
 
-@require_GET
+@require_safe
 def page(request: HttpRequest) -> HttpResponse:
     view = LogView.current()
     signed, problem = _signed_or_none(view)
@@ -124,7 +124,7 @@ def page(request: HttpRequest) -> HttpResponse:
     return render(request, "ledger/index.html", context)
 
 
-@require_GET
+@require_safe
 def entry(request: HttpRequest, seq: int) -> HttpResponse:
     view = LogView.current()
     if seq >= view.size:

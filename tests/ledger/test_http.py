@@ -125,6 +125,9 @@ def test_only_get_is_allowed(world, anonymous):
     assert anonymous.post("/ledger/checkpoint").status_code == 405
     assert anonymous.post("/ledger/tile/0/000.p/1").status_code == 405
     assert anonymous.get("/ledger/cosignature").status_code == 405
+    head = anonymous.head("/ledger/tile/0/000.p/1")
+    assert head.status_code == 200
+    assert head["Content-Type"] == "application/octet-stream"
 
 
 def test_missing_key_answers_503_not_500(world, anonymous, settings, tmp_path):
