@@ -8,9 +8,9 @@ from goodoffices.accounts.models import User, signed_in
 from goodoffices.consent.models import Purpose
 from goodoffices.consent.services import consents_for_mediators, joint_consent_for, own_consent
 from goodoffices.lib import audience
-from goodoffices.lib.errors import Invalid
+from goodoffices.lib.errors import Invalid, NotFound
 from goodoffices.meetings import selectors, services
-from goodoffices.meetings.models import Meeting, Proposal
+from goodoffices.meetings.models import Communique, Meeting, Proposal
 from goodoffices.policies import roles_for
 from goodoffices.processes import selectors as process_selectors
 
@@ -350,11 +350,9 @@ def communique_draft(request: HttpRequest, meeting_id: int, payload: TextIn) -> 
     return Status(201, meeting_out(request.user, meeting))
 
 
-def _communique(request: HttpRequest, meeting: Meeting):  # type: ignore[no-untyped-def]
+def _communique(request: HttpRequest, meeting: Meeting) -> Communique:
     communique = selectors.communique_for(user=request.user, meeting=meeting)
     if communique is None:
-        from goodoffices.lib.errors import NotFound
-
         raise NotFound("communiqué")
     return communique
 

@@ -68,9 +68,6 @@ def _forbidden(request: HttpRequest) -> HttpResponse:
 def meetings(request: HttpRequest, process_id: int) -> HttpResponse:
     process = _or_404(lambda: process_selectors.process_get(user=request.user, process_id=process_id))
     roles = roles_for(request.user, process)
-    if not (roles.mediator or roles.parties) and not selectors.meeting_list(user=request.user, process_id=process.pk):
-        # Observers and monitors see held meetings only; nothing pending is hinted at.
-        pass
     return render(
         request,
         "meetings/list.html",
