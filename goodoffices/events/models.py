@@ -27,6 +27,7 @@ class EventKind(models.TextChoices):
     MEETING_HELD = "meeting.held"
     MEETING_POSTPONED = "meeting.postponed"
     MEETING_CANCELLED = "meeting.cancelled"
+    MEETING_DECLASSIFICATION_REQUESTED = "meeting.declassification_requested"
     MEETING_DECLASSIFIED = "meeting.declassified"
     MINUTES_DRAFTED = "minutes.drafted"
     MINUTES_APPROVED = "minutes.approved"
