@@ -28,6 +28,7 @@ class JointConsent(models.Model):
     purpose = models.CharField(max_length=24, choices=Purpose.choices)
     parties = models.ManyToManyField("processes.Party", related_name="+")
     reveal_to = models.CharField(max_length=40)
+    question = models.CharField(max_length=64, blank=True, help_text="what is asked, where the purpose needs it")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
     outcome = models.CharField(max_length=64, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)

@@ -25,15 +25,20 @@ class ConsentResult:
 
 
 def joint_consent_open(
-    *, process: Process, subject: models.Model, purpose: str, parties: list[Party], reveal_to: str
+    *, process: Process, subject: models.Model, purpose: str, parties: list[Party], reveal_to: str, question: str = ""
 ) -> JointConsent:
-    """Open a joint consent inside the caller's transaction; the caller records the event."""
+    """Open a joint consent inside the caller's transaction; the caller records the event.
+
+    An open joint consent on the same subject and purpose is cancelled first: a new version
+    of the question (amended text, new minutes) makes consents to the old one void."""
+    joint_consent_cancel(subject=subject, purpose=purpose)
     joint = JointConsent.objects.create(
         process=process,
         subject_type=subject._meta.label_lower,
         subject_id=str(subject.pk),
         purpose=purpose,
         reveal_to=reveal_to,
+        question=question,
     )
     joint.parties.set(parties)
     return joint
@@ -45,12 +50,12 @@ def joint_consent_for(*, subject: models.Model, purpose: str) -> JointConsent | 
     ).first()
 
 
-def joint_consent_cancel(*, joint: JointConsent) -> None:
-    """Close a joint consent without outcome (its subject changed or ended). Consents given
-    stay sealed to their own parties: cancelling reveals nothing."""
-    JointConsent.objects.filter(pk=joint.pk, status=JointConsent.Status.OPEN).update(
-        status=JointConsent.Status.CANCELLED, decided_at=timezone.now()
-    )
+def joint_consent_cancel(*, subject: models.Model, purpose: str) -> None:
+    """Close the open joint consent on ``subject`` without outcome (the subject changed or
+    ended), if there is one. Consents given stay sealed to their own parties."""
+    JointConsent.objects.filter(
+        subject_type=subject._meta.label_lower, subject_id=str(subject.pk), purpose=purpose, status="open"
+    ).update(status=JointConsent.Status.CANCELLED, decided_at=timezone.now())
 
 
 def _sealed_audience(joint: JointConsent, party: Party) -> str:

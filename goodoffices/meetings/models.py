@@ -4,6 +4,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from goodoffices.lib import audience
+from goodoffices.processes.models import Process
 
 
 class MeetingFormat(models.TextChoices):
@@ -143,6 +144,10 @@ class Communique(models.Model):
     @property
     def audience(self) -> str:
         return audience.PUBLIC if self.status == self.Status.PUBLISHED else audience.PLENARY
+
+    @property
+    def process(self) -> "Process":
+        return self.meeting.process
 
 
 class Notification(models.Model):

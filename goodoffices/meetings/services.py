@@ -6,13 +6,19 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from goodoffices.accounts.models import User
 from goodoffices.consent.models import Purpose
-from goodoffices.consent.services import consent_set, joint_consent_cancel, joint_consent_for, joint_consent_open
+from goodoffices.consent.services import (
+    ConsentResult,
+    consent_set,
+    joint_consent_cancel,
+    joint_consent_for,
+    joint_consent_open,
+)
 from goodoffices.events.models import EventKind
 from goodoffices.events.services import event_record
 from goodoffices.lib import audience
@@ -232,13 +238,7 @@ def proposal_create(
         ProposalSlot(proposal=proposal, index=i, starts_at=s.starts_at, ends_at=s.ends_at)
         for i, s in enumerate(slot_terms)
     )
-    joint_consent_open(
-        process=process,
-        subject=proposal,
-        purpose=Purpose.READINESS,
-        parties=list(process.parties.all()),
-        reveal_to=audience.PLENARY,
-    )
+    _ask_every_party(process, proposal, Purpose.READINESS)
     event_record(
         kind=EventKind.PROPOSAL_COUNTERED if parent else EventKind.PROPOSAL_CREATED,
         actor=actor,
@@ -258,6 +258,28 @@ def proposal_create(
     return proposal
 
 
+def _ask_every_party(process: Process, subject: models.Model, purpose: str, question: str = "") -> None:
+    """Open the joint consent of every party; the outcome is revealed to the plenary."""
+    joint_consent_open(
+        process=process,
+        subject=subject,
+        purpose=purpose,
+        parties=list(process.parties.all()),
+        reveal_to=audience.PLENARY,
+        question=question,
+    )
+
+
+def _party_consent(actor: User, subject: models.Model, purpose: str, option: str | None, nothing: str) -> ConsentResult:
+    """Pass the acting head's party's consent (or its withdrawal) to the joint consent."""
+    process: Process = subject.process  # type: ignore[attr-defined]
+    party = _acting_party(actor, process)
+    joint = joint_consent_for(subject=subject, purpose=purpose)
+    if joint is None:
+        raise Conflict(nothing)
+    return consent_set(actor=actor, joint=joint, party=party, option=option)
+
+
 def _open_proposal(proposal: Proposal) -> Proposal:
     locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if locked.status != Proposal.Status.OPEN:
@@ -273,9 +295,7 @@ def proposal_counter(*, actor: User, proposal: Proposal, **terms: object) -> Pro
     counter = proposal_create(actor=actor, process=original.process, parent=original, **terms)  # type: ignore[arg-type]
     original.status = Proposal.Status.COUNTERED
     original.save(update_fields=["status"])
-    joint = joint_consent_for(subject=original, purpose=Purpose.READINESS)
-    if joint is not None:
-        joint_consent_cancel(joint=joint)
+    joint_consent_cancel(subject=original, purpose=Purpose.READINESS)
     return counter
 
 
@@ -294,9 +314,7 @@ def proposal_decline(*, actor: User, proposal: Proposal, reason: str) -> Proposa
     original.status = Proposal.Status.DECLINED
     original.decline_reason = reason
     original.save(update_fields=["status", "decline_reason"])
-    joint = joint_consent_for(subject=original, purpose=Purpose.READINESS)
-    if joint is not None:
-        joint_consent_cancel(joint=joint)
+    joint_consent_cancel(subject=original, purpose=Purpose.READINESS)
     event_record(
         kind=EventKind.PROPOSAL_DECLINED,
         actor=actor,
@@ -323,9 +341,7 @@ def proposal_withdraw(*, actor: User, proposal: Proposal) -> Proposal:
     original = _open_proposal(proposal)
     original.status = Proposal.Status.WITHDRAWN
     original.save(update_fields=["status"])
-    joint = joint_consent_for(subject=original, purpose=Purpose.READINESS)
-    if joint is not None:
-        joint_consent_cancel(joint=joint)
+    joint_consent_cancel(subject=original, purpose=Purpose.READINESS)
     event_record(
         kind=EventKind.PROPOSAL_WITHDRAWN,
         actor=actor,
@@ -349,7 +365,6 @@ def readiness_set(*, actor: User, proposal: Proposal, ready: bool, slot: int = 0
     is ``awaiting`` until every invited party is ready for the same slot; it says nothing
     about any other party."""
     _require(actor, Permission.PROPOSAL_RESPOND, proposal, proposal.process)
-    party = _acting_party(actor, proposal.process)
     if proposal.status != Proposal.Status.OPEN:
         raise Conflict(f"this proposal is already {proposal.get_status_display()}")
     slots = list(proposal.slots.all())
@@ -357,10 +372,9 @@ def readiness_set(*, actor: User, proposal: Proposal, ready: bool, slot: int = 0
         raise Invalid.one("slot", f"slot must be between 0 and {len(slots) - 1}")
     if ready and slots[slot].starts_at <= timezone.now():
         raise Invalid.one("slot", "that slot has already begun")
-    joint = joint_consent_for(subject=proposal, purpose=Purpose.READINESS)
-    if joint is None:
-        raise Conflict("this proposal is already decided")
-    result = consent_set(actor=actor, joint=joint, party=party, option=str(slot) if ready else None)
+    result = _party_consent(
+        actor, proposal, Purpose.READINESS, str(slot) if ready else None, "this proposal is already decided"
+    )
     if not result.reached:
         return Readiness(status="awaiting", meeting=None)
     return Readiness(status="confirmed", meeting=_meeting_confirm(actor, proposal, slots[int(result.outcome or 0)]))
@@ -513,20 +527,11 @@ def minutes_draft(*, actor: User, meeting: Meeting, text: str) -> Meeting:
     locked = _meeting_for_update(meeting, Meeting.Status.HELD)
     if locked.minutes_status == Meeting.MinutesStatus.APPROVED:
         raise Conflict("the minutes are approved and can no longer change")
-    previous = joint_consent_for(subject=locked, purpose=Purpose.MINUTES)
-    if previous is not None:
-        joint_consent_cancel(joint=previous)
     locked.minutes = text
     locked.minutes_version += 1
     locked.minutes_status = Meeting.MinutesStatus.DRAFT
     locked.save(update_fields=["minutes", "minutes_version", "minutes_status"])
-    joint_consent_open(
-        process=locked.process,
-        subject=locked,
-        purpose=Purpose.MINUTES,
-        parties=list(locked.process.parties.all()),
-        reveal_to=audience.PLENARY,
-    )
+    _ask_every_party(locked.process, locked, Purpose.MINUTES)
     event_record(
         kind=EventKind.MINUTES_DRAFTED,
         actor=actor,
@@ -541,12 +546,12 @@ def minutes_draft(*, actor: User, meeting: Meeting, text: str) -> Meeting:
 @transaction.atomic
 def minutes_approve(*, actor: User, meeting: Meeting, approve: bool) -> str:
     _require(actor, Permission.MEETING_APPROVE, meeting, meeting.process)
-    party = _acting_party(actor, meeting.process)
-    joint = joint_consent_for(subject=meeting, purpose=Purpose.MINUTES)
-    if joint is None:
-        raise Conflict("there is no draft of the minutes awaiting approval")
-    result = consent_set(
-        actor=actor, joint=joint, party=party, option=str(meeting.minutes_version) if approve else None
+    result = _party_consent(
+        actor,
+        meeting,
+        Purpose.MINUTES,
+        str(meeting.minutes_version) if approve else None,
+        "there is no draft of the minutes awaiting approval",
     )
     if not result.reached:
         return "awaiting"
@@ -570,13 +575,7 @@ def communique_draft(*, actor: User, meeting: Meeting, text: str) -> Communique:
     if Communique.objects.filter(meeting=locked).exists():
         raise Conflict("this meeting already has a communiqué; amend it instead")
     communique = Communique.objects.create(meeting=locked, text=text, drafted_by=actor)
-    joint_consent_open(
-        process=locked.process,
-        subject=communique,
-        purpose=Purpose.COMMUNIQUE,
-        parties=list(locked.process.parties.all()),
-        reveal_to=audience.PLENARY,
-    )
+    _ask_every_party(locked.process, communique, Purpose.COMMUNIQUE)
     event_record(
         kind=EventKind.COMMUNIQUE_DRAFTED,
         actor=actor,
@@ -597,19 +596,10 @@ def communique_amend(*, actor: User, communique: Communique, text: str) -> Commu
     locked = Communique.objects.select_for_update().get(pk=communique.pk)
     if locked.status == Communique.Status.PUBLISHED:
         raise Conflict("the communiqué is published and can no longer change")
-    previous = joint_consent_for(subject=locked, purpose=Purpose.COMMUNIQUE)
-    if previous is not None:
-        joint_consent_cancel(joint=previous)
     locked.text = text
     locked.version += 1
     locked.save(update_fields=["text", "version"])
-    joint_consent_open(
-        process=meeting.process,
-        subject=locked,
-        purpose=Purpose.COMMUNIQUE,
-        parties=list(meeting.process.parties.all()),
-        reveal_to=audience.PLENARY,
-    )
+    _ask_every_party(meeting.process, locked, Purpose.COMMUNIQUE)
     event_record(
         kind=EventKind.COMMUNIQUE_AMENDED,
         actor=actor,
@@ -626,13 +616,15 @@ def communique_consent(*, actor: User, communique: Communique, consent: bool) ->
     """Consent (or withdraw consent) to the current version; the last consent publishes it."""
     meeting = communique.meeting
     _require(actor, Permission.COMMUNIQUE_CONSENT, meeting, meeting.process)
-    party = _acting_party(actor, meeting.process)
     if communique.status == Communique.Status.PUBLISHED:
         raise Conflict("the communiqué is already published")
-    joint = joint_consent_for(subject=communique, purpose=Purpose.COMMUNIQUE)
-    if joint is None:
-        raise Conflict("the communiqué is not awaiting consent")
-    result = consent_set(actor=actor, joint=joint, party=party, option=str(communique.version) if consent else None)
+    result = _party_consent(
+        actor,
+        communique,
+        Purpose.COMMUNIQUE,
+        str(communique.version) if consent else None,
+        "the communiqué is not awaiting consent",
+    )
     if not result.reached:
         return "awaiting"
     now = timezone.now()
@@ -674,16 +666,7 @@ def declassification_request(*, actor: User, meeting: Meeting, to: str) -> None:
     locked = _meeting_for_update(meeting, Meeting.Status.HELD)
     if WIDER[to] <= WIDER.get(locked.audience, 0):
         raise Invalid.one("to", f"the meeting is already visible to {locked.audience}")
-    previous = joint_consent_for(subject=locked, purpose=Purpose.DECLASSIFICATION)
-    if previous is not None:
-        joint_consent_cancel(joint=previous)
-    joint_consent_open(
-        process=locked.process,
-        subject=locked,
-        purpose=Purpose.DECLASSIFICATION,
-        parties=list(locked.process.parties.all()),
-        reveal_to=audience.PLENARY,
-    )
+    _ask_every_party(locked.process, locked, Purpose.DECLASSIFICATION, question=to)
     event_record(
         kind=EventKind.MEETING_DECLASSIFICATION_REQUESTED,
         actor=actor,
@@ -702,17 +685,12 @@ def declassification_consent(*, actor: User, meeting: Meeting, consent: bool) ->
     from goodoffices.ledger.services import ledger_open
 
     _require(actor, Permission.COMMUNIQUE_CONSENT, meeting, meeting.process)
-    party = _acting_party(actor, meeting.process)
+    nothing = "no declassification is awaiting consent"
     joint = joint_consent_for(subject=meeting, purpose=Purpose.DECLASSIFICATION)
     if joint is None:
-        raise Conflict("no declassification is awaiting consent")
-    pending = Event.objects.filter(
-        kind=EventKind.MEETING_DECLASSIFICATION_REQUESTED,
-        subject_type=meeting._meta.label_lower,
-        subject_id=str(meeting.pk),
-    ).latest("seq")
-    target = str(pending.payload["to"])
-    result = consent_set(actor=actor, joint=joint, party=party, option=target if consent else None)
+        raise Conflict(nothing)
+    target = joint.question
+    result = _party_consent(actor, meeting, Purpose.DECLASSIFICATION, target if consent else None, nothing)
     if not result.reached:
         return "awaiting"
     Meeting.objects.filter(pk=meeting.pk).update(audience=target)
