@@ -255,10 +255,7 @@ COMMANDS: dict[str, Callable[[list[str]], int]] = {
 def main(command: str, argv: list[str]) -> int:
     try:
         return COMMANDS[command](argv)
-    except ClientError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except (LedgerError, ValueError) as exc:
-        # Keys given on the command line that do not parse.
+    except (ClientError, ValueError) as exc:
+        # ValueError: keys given on the command line that do not parse (LedgerError is one).
         print(f"error: {exc}", file=sys.stderr)
         return 2

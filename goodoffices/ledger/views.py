@@ -108,7 +108,7 @@ def page(request: HttpRequest) -> HttpResponse:
     signed, problem = _signed_or_none(view)
     witnesses = list(Witness.objects.filter(active=True))
     cosigned = set(signed.witnesses) if signed else set()
-    vkey = log_signer().verifier.vkey if signed else ""
+    vkey = log_signer().verifier.vkey if signed else ""  # signed: the key is known to load
     base = request.build_absolute_uri("/ledger/").rstrip("/")
     context: dict[str, Any] = {
         "size": view.size,
