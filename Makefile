@@ -27,12 +27,16 @@ chromium:
 lint: .venv/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	GOODOFFICES_TESTING=true $(BIN)/goodoffices makemigrations --check --dry-run
 
 typecheck: .venv/.installed-dev
 	GOODOFFICES_TESTING=true $(BIN)/mypy
 
+# Browser tests run in their own pytest session: Playwright keeps an event loop alive in the
+# main thread, which would (rightly) trip Django's async-safety checks in the other tests.
 test-sqlite: .venv/.installed-dev chromium
-	GOODOFFICES_TESTING=true $(BIN)/pytest -q
+	GOODOFFICES_TESTING=true $(BIN)/pytest -q -m "not browser"
+	GOODOFFICES_TESTING=true $(BIN)/pytest -q tests/browser
 
 # PostgreSQL runs too whenever a server answers; the browser tests need run only once.
 test-postgres: .venv/.installed-dev
