@@ -1,11 +1,7 @@
 """The issue's "done when": a real `goodoffices demo` server's log verifies and a witness cosigns it,
 all through the installed console script, as an observer would run it."""
 
-import os
-import socket
 import subprocess
-import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,54 +10,16 @@ import pytest
 
 from goodoffices.lib.ledger import generate_key
 
-ROOT = Path(__file__).resolve().parents[2]
-GOODOFFICES = str(Path(sys.executable).with_name("goodoffices"))
+from ..demo_server import GOODOFFICES, clean_env, demo_server
 
-
-def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GOODOFFICES_", "DJANGO_"))}
-    # Run the code under test, wherever this checkout is.
-    env["PYTHONPATH"] = str(ROOT)
-    env.update(extra)
-    return env
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+_env = clean_env
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     data_dir = tmp_path_factory.mktemp("demo")
-    port = _free_port()
-    log = (data_dir / "server.log").open("w")
-    server = subprocess.Popen(
-        [GOODOFFICES, "demo", "--port", str(port), "--data-dir", str(data_dir)],
-        env=_env(),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/healthz", timeout=2) as response:  # noqa: S310 - our own server
-                if response.status == 200:
-                    break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail("the demo server did not start:\n" + (data_dir / "server.log").read_text())
-            time.sleep(0.3)
-    yield url + "/ledger", data_dir
-    server.terminate()
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-    log.close()
+    with demo_server(data_dir) as url:
+        yield url + "/ledger", data_dir
 
 
 def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -70,7 +28,7 @@ def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
 
 def test_demo_log_verifies_and_a_witness_cosigns_it(demo, tmp_path):
     log_url, data_dir = demo
-    with urllib.request.urlopen(log_url + "/key", timeout=10) as response:  # noqa: S310 - our own server
+    with urllib.request.urlopen(log_url + "/key", timeout=10) as response:
         vkey = response.read().decode().strip()
     assert (data_dir / "ledger.key").stat().st_mode & 0o777 == 0o600
     server_side = {"GOODOFFICES_DEMO": "true", "GOODOFFICES_DATA_DIR": str(data_dir)}
