@@ -11,6 +11,7 @@ from . import problems
 from .auth import bearer, session
 from .caucus import router as caucus_router
 from .meetings import router as meetings_router
+from .operators import router as operators_router
 from .processes import router as processes_router
 from .schemas import MeOut, TokenIn, TokenOut
 
@@ -60,3 +61,4 @@ api.add_router("", auth_router)
 api.add_router("", processes_router)
 api.add_router("", meetings_router)
 api.add_router("", caucus_router)
+api.add_router("", operators_router)

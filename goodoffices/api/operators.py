@@ -1,0 +1,153 @@
+"""The operators' API: frameworks, mandates, processes and appointments. Staff create
+frameworks; a framework's operators create its mandates and processes and make appointments."""
+
+from datetime import date
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.responses import Status
+
+from goodoffices.accounts.models import signed_in
+from goodoffices.lib.errors import NotFound
+from goodoffices.policies import Permission, can
+from goodoffices.processes import selectors, services
+from goodoffices.processes.models import Appointment, Framework, Mandate
+
+from .schemas import Input
+
+router = Router(tags=["operators"])
+
+
+class FrameworkIn(Input):
+    name: str = Field(max_length=200)
+    description: str = Field(default="", max_length=4000)
+    members: list[str] = Field(default_factory=list, max_length=100)
+
+
+class FrameworkOut(Schema):
+    id: int
+    name: str
+    description: str
+    members: list[str]
+
+
+class FrameworkList(Schema):
+    items: list[FrameworkOut]
+
+
+class UsernameIn(Input):
+    username: str = Field(max_length=150, min_length=1)
+
+
+class MandateIn(Input):
+    title: str = Field(max_length=200)
+    scope: list[str] = Field(max_length=100)
+    term_start: date
+    term_end: date | None = None
+    tasks: list[str] = Field(default_factory=list, max_length=100)
+    languages: list[str] = Field(default_factory=lambda: ["en"], max_length=20)
+    mediators_see_readiness: bool = True
+    two_factor_required: bool = True
+    held_meetings_audience: str = Field(default="process", max_length=16)
+    refused_venues: dict[str, list[str]] = Field(default_factory=dict)
+    note: str = Field(default="", max_length=4000)
+
+
+class CreatedOut(Schema):
+    id: int
+
+
+class ProcessIn(Input):
+    title: str = Field(max_length=200)
+    parties: list[str] = Field(max_length=20)
+
+
+class AppointmentIn(Input):
+    username: str = Field(max_length=150, min_length=1)
+    role: str = Field(max_length=16)
+    organisation: str = Field(default="", max_length=200)
+
+
+def _framework_out(framework: Framework) -> FrameworkOut:
+    return FrameworkOut(
+        id=framework.pk,
+        name=framework.name,
+        description=framework.description,
+        members=[m.name for m in framework.members.all()],
+    )
+
+
+def _framework(request: HttpRequest, framework_id: int) -> Framework:
+    framework = Framework.objects.filter(pk=framework_id).first()
+    if framework is None or not can(request.user, Permission.FRAMEWORK_MANAGE, framework):
+        raise NotFound("framework")
+    return framework
+
+
+def _mandate(request: HttpRequest, mandate_id: int) -> Mandate:
+    mandate = Mandate.objects.select_related("framework").filter(pk=mandate_id).first()
+    if mandate is None or not can(request.user, Permission.PROCESS_CREATE, mandate):
+        raise NotFound("mandate")
+    return mandate
+
+
+@router.get("/frameworks", response=FrameworkList, summary="The frameworks you operate")
+def framework_list(request: HttpRequest) -> FrameworkList:
+    frameworks = Framework.objects.prefetch_related("members").order_by("name")
+    return FrameworkList(
+        items=[_framework_out(f) for f in frameworks if can(request.user, Permission.FRAMEWORK_MANAGE, f)]
+    )
+
+
+@router.post("/frameworks", response={201: FrameworkOut}, summary="Create a framework (staff)")
+def framework_create(request: HttpRequest, payload: FrameworkIn) -> Status[FrameworkOut]:
+    framework = services.framework_create(
+        actor=signed_in(request), name=payload.name, description=payload.description, members=payload.members
+    )
+    return Status(201, _framework_out(framework))
+
+
+@router.post("/frameworks/{framework_id}/operators", response={201: CreatedOut}, summary="Name an operator")
+def framework_operator_add(request: HttpRequest, framework_id: int, payload: UsernameIn) -> Status[CreatedOut]:
+    framework = _framework(request, framework_id)
+    user = services.user_by_username(payload.username)
+    operator = services.framework_operator_add(actor=signed_in(request), framework=framework, user=user)
+    return Status(201, CreatedOut(id=operator.pk))
+
+
+@router.post("/frameworks/{framework_id}/mandates", response={201: CreatedOut}, summary="Issue a mandate")
+def mandate_create(request: HttpRequest, framework_id: int, payload: MandateIn) -> Status[CreatedOut]:
+    framework = _framework(request, framework_id)
+    mandate = services.mandate_create(actor=signed_in(request), framework=framework, **payload.model_dump())
+    return Status(201, CreatedOut(id=mandate.pk))
+
+
+@router.post("/mandates/{mandate_id}/processes", response={201: CreatedOut}, summary="Open a process")
+def process_create(request: HttpRequest, mandate_id: int, payload: ProcessIn) -> Status[CreatedOut]:
+    mandate = _mandate(request, mandate_id)
+    process = services.process_create(
+        actor=signed_in(request), mandate=mandate, title=payload.title, parties=payload.parties
+    )
+    return Status(201, CreatedOut(id=process.pk))
+
+
+@router.post("/processes/{process_id}/appointments", response={201: CreatedOut}, summary="Appoint or admit")
+def appointment_make(request: HttpRequest, process_id: int, payload: AppointmentIn) -> Status[CreatedOut]:
+    process = selectors.process_get(user=request.user, process_id=process_id)
+    user = services.user_by_username(payload.username)
+    appointment = services.appointment_make(
+        actor=signed_in(request), process=process, user=user, role=payload.role, organisation=payload.organisation
+    )
+    return Status(201, CreatedOut(id=appointment.pk))
+
+
+@router.delete(
+    "/processes/{process_id}/appointments/{appointment_id}", response={204: None}, summary="End an appointment"
+)
+def appointment_end(request: HttpRequest, process_id: int, appointment_id: int) -> Status[None]:
+    process = selectors.process_get(user=request.user, process_id=process_id)
+    appointment = Appointment.objects.filter(process=process, pk=appointment_id).select_related("user").first()
+    if appointment is None:
+        raise NotFound("appointment")
+    services.appointment_end(actor=signed_in(request), appointment=appointment)
+    return Status(204, None)
