@@ -50,4 +50,6 @@ class Command(BaseCommand):
         self.stdout.write(f"  goodoffices ledger verify --log http://127.0.0.1:{port}/ledger --key {vkey}")
         self.stdout.write(f"Serving on http://127.0.0.1:{port}/  (Ctrl-C stops)")
         self.stdout.flush()
-        run_server(host="127.0.0.1", port=port, workers=1)
+        # WhiteNoise serves static files from the finders in the demo; the folder just has to exist.
+        settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+        run_server(host="127.0.0.1", port=port, workers=1, threads=4)

@@ -1,10 +1,13 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 
-def run_server(*, host: str, port: int, workers: int) -> None:
-    """Serve the WSGI application with granian (a production server, not runserver)."""
+def run_server(*, host: str, port: int, workers: int, threads: int = 8) -> None:
+    """Serve the WSGI application with granian (a production server, not runserver).
+
+    ``threads`` bounds the requests each worker serves at once: the database, not the
+    interpreter, is the limit, so a few threads per worker suffice."""
     from granian.constants import Interfaces
     from granian.server import Server
 
@@ -14,6 +17,8 @@ def run_server(*, host: str, port: int, workers: int) -> None:
         port=port,
         interface=Interfaces.WSGI,
         workers=workers,
+        blocking_threads=threads,
+        backpressure=threads,
     ).serve()
 
 
@@ -24,6 +29,10 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument("--threads", type=int, default=8, help="requests served at once per worker")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        run_server(host=options["host"], port=options["port"], workers=options["workers"])
+        for name in ("port", "workers", "threads"):
+            if options[name] < 1:
+                raise CommandError(f"--{name} must be a positive number")
+        run_server(host=options["host"], port=options["port"], workers=options["workers"], threads=options["threads"])
