@@ -1,18 +1,39 @@
 from typing import Any
 
 from django.http import HttpRequest
+from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
+from goodoffices.accounts.models import User
+from goodoffices.accounts.selectors import two_factor_required
 from goodoffices.accounts.services import api_token_authenticate
+
+TWO_FACTOR_FIRST = "your mandate requires two-factor sign-in for your role: turn it on in your account first"
+
+
+def _enrolled(user: User) -> User:
+    """The API is no way around the mandate's two-factor rule."""
+    if not user.totp_enabled and two_factor_required(user=user):
+        raise HttpError(403, TWO_FACTOR_FIRST)
+    return user
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = api_token_authenticate(token=token)
-        if user is not None:
-            request.user = user
+        if user is None:
+            return None
+        request.user = _enrolled(user)
+        return user
+
+
+class EnrolledSession(SessionAuth):
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        if isinstance(user, User):
+            return _enrolled(user)
         return user
 
 
 bearer = BearerToken()
-session = SessionAuth()
+session = EnrolledSession()

@@ -114,7 +114,7 @@ class CommuniqueOut(Schema):
 class MeetingOut(Schema):
     id: int
     process: int
-    proposal: int
+    proposal: int | None
     title: str
     format: str
     modality: str
@@ -164,7 +164,10 @@ def _readiness_seen(user: object, proposal: Proposal) -> dict[str, int]:
 
 
 def proposal_out(user: object, proposal: Proposal) -> ProposalOut:
-    meeting = Meeting.objects.filter(proposal=proposal).values_list("pk", flat=True).first()
+    try:
+        meeting: int | None = proposal.meeting.pk
+    except Meeting.DoesNotExist:
+        meeting = None
     return ProposalOut(
         id=proposal.pk,
         process=proposal.process_id,
@@ -177,7 +180,7 @@ def proposal_out(user: object, proposal: Proposal) -> ProposalOut:
         slots=[SlotOut(index=s.index, starts_at=s.starts_at, ends_at=s.ends_at) for s in proposal.slots.all()],
         status=proposal.status,
         parent=proposal.parent_id,
-        counters=list(proposal.counters.values_list("pk", flat=True)),
+        counters=[c.pk for c in proposal.counters.all()],
         proposed_by=proposal.proposed_by.username,
         proposing_party=proposal.proposing_party_id,
         decline_reason=proposal.decline_reason,
@@ -209,7 +212,8 @@ def meeting_out(user: object, meeting: Meeting) -> MeetingOut:
     return MeetingOut(
         id=meeting.pk,
         process=meeting.process_id,
-        proposal=meeting.proposal_id,
+        # The proposal stays with the plenary: others get no id to probe.
+        proposal=meeting.proposal_id if audience.PLENARY in roles_for(user, meeting.process).audiences() else None,  # type: ignore[arg-type]
         title=meeting.title,
         format=meeting.format,
         modality=meeting.modality,
@@ -347,7 +351,7 @@ def minutes_approve(request: HttpRequest, meeting_id: int, payload: ApprovalIn) 
 def communique_draft(request: HttpRequest, meeting_id: int, payload: TextIn) -> Status[MeetingOut]:
     meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
     services.communique_draft(actor=signed_in(request), meeting=meeting, text=payload.text)
-    return Status(201, meeting_out(request.user, meeting))
+    return Status(201, meeting_out(request.user, selectors.meeting_get(user=request.user, meeting_id=meeting_id)))
 
 
 def _communique(request: HttpRequest, meeting: Meeting) -> Communique:
@@ -361,7 +365,7 @@ def _communique(request: HttpRequest, meeting: Meeting) -> Communique:
 def communique_amend(request: HttpRequest, meeting_id: int, payload: TextIn) -> MeetingOut:
     meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
     services.communique_amend(actor=signed_in(request), communique=_communique(request, meeting), text=payload.text)
-    return meeting_out(request.user, meeting)
+    return meeting_out(request.user, selectors.meeting_get(user=request.user, meeting_id=meeting_id))
 
 
 @router.put("/meetings/{meeting_id}/communique/consent", response=StateOut, summary="Consent to the communiqué")

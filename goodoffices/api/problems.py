@@ -82,6 +82,7 @@ def install(api: NinjaAPI) -> None:
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         titles = {
             400: "Bad request",
+            403: "Forbidden",
             401: "Unauthenticated",
             404: "Not found",
             405: "Method not allowed",

@@ -2,13 +2,37 @@ from datetime import date, datetime
 from typing import Any
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, field_validator
+
+
+def _no_control_characters(value: Any) -> Any:
+    """NUL and lone surrogates cannot be stored (PostgreSQL refuses them): refuse them here."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("must not contain NUL characters")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("must be valid Unicode text") from None
+    elif isinstance(value, list):
+        for item in value:
+            _no_control_characters(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _no_control_characters(key)
+            _no_control_characters(item)
+    return value
 
 
 class Input(Schema):
-    """Every request body refuses fields it does not know."""
+    """Every request body refuses fields it does not know, and text that cannot be stored."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable(cls, value: Any) -> Any:
+        return _no_control_characters(value)
 
 
 class TokenIn(Input):

@@ -58,6 +58,9 @@ class Consent(models.Model):
     joint = models.ForeignKey(JointConsent, on_delete=models.CASCADE, related_name="consents")
     party = models.ForeignKey("processes.Party", on_delete=models.PROTECT, related_name="+")
     option = models.CharField(max_length=64)
+    # Who may see this consent, fixed when it is given: a later change of the mandate's rule
+    # must not reveal consents that were given as sealed from the mediators.
+    audience = models.CharField(max_length=40)
     given_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     given_at = models.DateTimeField(auto_now_add=True)
 

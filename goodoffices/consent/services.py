@@ -94,9 +94,10 @@ def consent_set(*, actor: User, joint: JointConsent, party: Party, option: str |
     if existing is not None:
         existing.option = option
         existing.given_by = actor
-        existing.save(update_fields=["option", "given_by"])
+        existing.audience = sealed
+        existing.save(update_fields=["option", "given_by", "audience"])
     else:
-        Consent.objects.create(joint=joint, party=party, option=option, given_by=actor)
+        Consent.objects.create(joint=joint, party=party, option=option, given_by=actor, audience=sealed)
     event_record(
         kind=EventKind.CONSENT_GIVEN,
         actor=actor,
@@ -132,7 +133,7 @@ def own_consent(*, joint: JointConsent | None, party_ids: set[int]) -> dict[int,
 
 
 def consents_for_mediators(*, joint: JointConsent | None) -> dict[int, str]:
-    """Every party's consent, for mediators whose mandate lets them see readiness."""
-    if joint is None or not joint.process.mandate_version.mediators_see_readiness:
+    """The consents given where the mediators may see them (``caucus:<party>``)."""
+    if joint is None:
         return {}
-    return dict(Consent.objects.filter(joint=joint).values_list("party_id", "option"))
+    return dict(Consent.objects.filter(joint=joint, audience__startswith="caucus:").values_list("party_id", "option"))

@@ -16,6 +16,8 @@ class EventKind(models.TextChoices):
     ACCOUNT_TOKEN_REVOKED = "account.token_revoked"
     ACCOUNT_TWO_FACTOR_ENABLED = "account.two_factor_enabled"
     DEMO_LOADED = "demo.loaded"
+    CALENDAR_FEED_CREATED = "account.calendar_feed_created"
+    CALENDAR_FEED_REVOKED = "account.calendar_feed_revoked"
     PROPOSAL_CREATED = "proposal.created"
     PROPOSAL_COUNTERED = "proposal.countered"
     PROPOSAL_DECLINED = "proposal.declined"

@@ -1,4 +1,5 @@
 import zoneinfo
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +39,14 @@ class ProposalForm(forms.Form):
                 required=required,
                 widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
             )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for i in range(SLOT_ROWS):
+            start, end = cleaned.get(f"slot{i}_start"), cleaned.get(f"slot{i}_end")
+            if bool(start) != bool(end):
+                self.add_error(f"slot{i}_end" if start else f"slot{i}_start", _("Give both the start and the end."))
+        return cleaned
 
     def slot_pairs(self) -> list[tuple[object, object]]:
         pairs = []

@@ -13,8 +13,8 @@ def proposal_list(*, user: AnyUser, process_id: int | None = None) -> QuerySet[P
     qs = Proposal.objects.all() if process_id is None else Proposal.objects.filter(process_id=process_id)
     return (
         restrict_by_audience(user, qs)
-        .select_related("process", "proposing_party", "proposed_by")
-        .prefetch_related("slots")
+        .select_related("process__mandate_version", "proposing_party", "proposed_by", "meeting")
+        .prefetch_related("slots", "counters")
     )
 
 
@@ -27,7 +27,7 @@ def proposal_get(*, user: AnyUser, proposal_id: int) -> Proposal:
 
 def meeting_list(*, user: AnyUser, process_id: int | None = None) -> QuerySet[Meeting]:
     qs = Meeting.objects.all() if process_id is None else Meeting.objects.filter(process_id=process_id)
-    return restrict_by_audience(user, qs).select_related("process", "proposal")
+    return restrict_by_audience(user, qs).select_related("process__mandate_version", "proposal", "communique")
 
 
 def meeting_get(*, user: AnyUser, meeting_id: int) -> Meeting:
@@ -39,7 +39,10 @@ def meeting_get(*, user: AnyUser, meeting_id: int) -> Meeting:
 
 def communique_for(*, user: AnyUser, meeting: Meeting) -> Communique | None:
     """The meeting's communiqué if the user may read it: a draft is for the plenary only."""
-    communique = Communique.objects.filter(meeting=meeting).first()
+    try:
+        communique = meeting.communique  # already joined by meeting_list
+    except Communique.DoesNotExist:
+        return None
     if communique is None or communique.audience not in roles_for(user, meeting.process).audiences():
         return None
     return communique

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import models, transaction
+from django.db.models import BigIntegerField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -143,13 +145,18 @@ def _proposal_terms(
     for i, slot in enumerate(slots[:MAX_SLOTS]):
         if zone is None:
             break
-        starts, ends = _aware(slot.starts_at, zone), _aware(slot.ends_at, zone)
+        try:
+            starts, ends = _aware(slot.starts_at, zone), _aware(slot.ends_at, zone)
+            venue_days = (starts.astimezone(zone).date(), ends.astimezone(zone).date())
+        except OverflowError:
+            errors.append(FieldError(f"slots[{i}]", "the slot is out of any usable range of dates"))
+            continue
         if ends <= starts:
             errors.append(FieldError(f"slots[{i}]", "a slot must end after it starts"))
             continue
         if starts <= now:
             errors.append(FieldError(f"slots[{i}]", "a slot must be in the future"))
-        if not mandate.in_term(starts.astimezone(zone).date()) or not mandate.in_term(ends.astimezone(zone).date()):
+        if not mandate.in_term(venue_days[0]) or not mandate.in_term(venue_days[1]):
             errors.append(FieldError(f"slots[{i}]", "the slot falls outside the mandate's term"))
         for j, other in enumerate(cleaned_slots):
             if starts < other.ends_at and other.starts_at < ends:
@@ -209,6 +216,11 @@ def proposal_create(
     reschedules: Meeting | None = None,
 ) -> Proposal:
     _require(actor, Permission.PROPOSAL_CREATE, process, process)
+    if (
+        reschedules is not None
+        and not Meeting.objects.filter(pk=reschedules.pk, process=process, status=Meeting.Status.POSTPONED).exists()
+    ):
+        raise Invalid.one("reschedules", "only a postponed meeting of this process can be rescheduled")
     terms = _proposal_terms(
         process=process,
         title=title,
@@ -292,7 +304,13 @@ def proposal_counter(*, actor: User, proposal: Proposal, **terms: object) -> Pro
     """Answer a proposal with a revision: the original is closed, its readiness cancelled."""
     _require(actor, Permission.PROPOSAL_CREATE, proposal.process, proposal.process)
     original = _open_proposal(proposal)
-    counter = proposal_create(actor=actor, process=original.process, parent=original, **terms)  # type: ignore[arg-type]
+    counter = proposal_create(
+        actor=actor,
+        process=original.process,
+        parent=original,
+        reschedules=original.reschedules,
+        **terms,  # type: ignore[arg-type]
+    )
     original.status = Proposal.Status.COUNTERED
     original.save(update_fields=["status"])
     joint_consent_cancel(subject=original, purpose=Purpose.READINESS)
@@ -365,8 +383,9 @@ def readiness_set(*, actor: User, proposal: Proposal, ready: bool, slot: int = 0
     is ``awaiting`` until every invited party is ready for the same slot; it says nothing
     about any other party."""
     _require(actor, Permission.PROPOSAL_RESPOND, proposal, proposal.process)
-    if proposal.status != Proposal.Status.OPEN:
-        raise Conflict(f"this proposal is already {proposal.get_status_display()}")
+    # Lock the proposal before its joint consent, in the same order as withdraw, decline and
+    # counter do, so that these never deadlock one another.
+    proposal = _open_proposal(proposal)
     slots = list(proposal.slots.all())
     if not 0 <= slot < len(slots):
         raise Invalid.one("slot", f"slot must be between 0 and {len(slots) - 1}")
@@ -427,12 +446,19 @@ def _meeting_for_update(meeting: Meeting, *allowed: str) -> Meeting:
     return locked
 
 
+# A published communiqué or declassified minutes enter the public ledger in full, and a ledger
+# entry holds at most 65,535 bytes: refuse at drafting what could never be published.
+MAX_TEXT_BYTES = 60_000
+
+
 def _text(value: str, field: str, limit: int = MAX_TEXT) -> str:
     value = (value or "").strip()
     if not value:
         raise Invalid.one(field, "must not be empty")
     if len(value) > limit:
         raise Invalid.one(field, f"must be at most {limit} characters")
+    if len(value.encode("utf-8")) > MAX_TEXT_BYTES:
+        raise Invalid.one(field, f"must be at most {MAX_TEXT_BYTES} bytes in UTF-8")
     return value
 
 
@@ -465,6 +491,8 @@ def meeting_hold(*, actor: User, meeting: Meeting, attendance: list[User], outco
         process=process,
         payload={"title": locked.title, "attendance": sorted(u.pk for u in attendance), "outcomes": outcomes},
     )
+    if locked.audience == audience.PUBLIC:
+        _open_sealed_entries(locked, actor)
     return locked
 
 
@@ -681,9 +709,6 @@ def declassification_request(*, actor: User, meeting: Meeting, to: str) -> None:
 def declassification_consent(*, actor: User, meeting: Meeting, consent: bool) -> str:
     """A party consents to the pending declassification; the last consent applies it and, for
     the public, opens the meeting's sealed ledger entries so anyone can check them."""
-    from goodoffices.events.models import Event
-    from goodoffices.ledger.services import ledger_open
-
     _require(actor, Permission.COMMUNIQUE_CONSENT, meeting, meeting.process)
     nothing = "no declassification is awaiting consent"
     joint = joint_consent_for(subject=meeting, purpose=Purpose.DECLASSIFICATION)
@@ -694,11 +719,6 @@ def declassification_consent(*, actor: User, meeting: Meeting, consent: bool) ->
     if not result.reached:
         return "awaiting"
     Meeting.objects.filter(pk=meeting.pk).update(audience=target)
-    sealed = list(
-        Event.objects.filter(subject_type=meeting._meta.label_lower, subject_id=str(meeting.pk))
-        .exclude(audience=audience.PUBLIC)
-        .order_by("seq")
-    )
     event_record(
         kind=EventKind.MEETING_DECLASSIFIED,
         actor=actor,
@@ -708,6 +728,47 @@ def declassification_consent(*, actor: User, meeting: Meeting, consent: bool) ->
         payload={"to": target, "title": meeting.title},
     )
     if target == audience.PUBLIC:
-        for event in sealed:
-            ledger_open(event=event, actor=actor)
+        _open_sealed_entries(meeting, actor)
     return "declassified"
+
+
+def _open_sealed_entries(meeting: Meeting, actor: User) -> None:
+    """The meeting is public now: publish salt and content of its sealed ledger entries."""
+    from goodoffices.events.models import Event
+    from goodoffices.ledger.services import ledger_open
+
+    opened = Event.objects.filter(kind=EventKind.LEDGER_OPENED, subject_type=Event._meta.label_lower).values_list(
+        Cast("subject_id", BigIntegerField()), flat=True
+    )
+    sealed = (
+        Event.objects.filter(subject_type=meeting._meta.label_lower, subject_id=str(meeting.pk))
+        .exclude(audience=audience.PUBLIC)
+        .exclude(pk__in=opened)
+        .order_by("seq")
+    )
+    for event in sealed:
+        ledger_open(event=event, actor=actor)
+
+
+@transaction.atomic
+def calendar_feed_replace(*, user: User, create: bool) -> str | None:
+    """Revoke the user's calendar link and, with ``create``, make a new one. Returns the new
+    secret, which is shown once: only its SHA-256 is stored."""
+    import hashlib
+    import secrets
+
+    from .models import CalendarFeed
+
+    revoked = CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    secret = None
+    if create:
+        secret = secrets.token_urlsafe(32)
+        feed = CalendarFeed.objects.create(user=user, digest=hashlib.sha256(secret.encode()).hexdigest())
+        event_record(
+            kind=EventKind.CALENDAR_FEED_CREATED, actor=user, subject=feed, audience=audience.MEDIATORS, payload={}
+        )
+    elif revoked:
+        event_record(
+            kind=EventKind.CALENDAR_FEED_REVOKED, actor=user, subject=user, audience=audience.MEDIATORS, payload={}
+        )
+    return secret

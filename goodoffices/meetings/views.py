@@ -1,5 +1,4 @@
 import hashlib
-import secrets
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -9,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,6 +28,13 @@ from . import selectors, services
 from .calendar import calendar_for
 from .forms import SLOT_ROWS, HeldForm, ProposalForm, ReasonForm, TextForm
 from .models import CalendarFeed, Communique, Meeting
+
+
+def _id(raw: str) -> int:
+    """A record id from a query string: anything but a plain positive number is not found."""
+    if not raw.isdigit() or len(raw) > 18:
+        raise Http404(_("Not found."))
+    return int(raw)
 
 
 def _or_404(get: Callable[[], Any]) -> Any:
@@ -114,11 +119,11 @@ def proposal_create(request: HttpRequest, process_id: int) -> HttpResponse:
     parent = None
     reschedules = None
     if "counter" in request.GET:
-        parent = _or_404(lambda: selectors.proposal_get(user=request.user, proposal_id=int(request.GET["counter"])))
+        parent_id = _id(request.GET["counter"])
+        parent = _or_404(lambda: selectors.proposal_get(user=request.user, proposal_id=parent_id))
     if "reschedule" in request.GET:
-        reschedules = _or_404(
-            lambda: selectors.meeting_get(user=request.user, meeting_id=int(request.GET["reschedule"]))
-        )
+        meeting_id = _id(request.GET["reschedule"])
+        reschedules = _or_404(lambda: selectors.meeting_get(user=request.user, meeting_id=meeting_id))
     base = parent or (reschedules.proposal if reschedules else None)
     initial = (
         {
@@ -462,14 +467,11 @@ def calendar(request: HttpRequest) -> HttpResponse:
     user = signed_in(request)
     new_url = None
     if request.method == "POST":
-        with transaction.atomic():
-            CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
-            if request.POST.get("action") == "create":
-                secret = secrets.token_urlsafe(32)
-                CalendarFeed.objects.create(user=user, digest=hashlib.sha256(secret.encode()).hexdigest())
-                new_url = request.build_absolute_uri(reverse("calendar_feed", args=[secret]))
-            else:
-                messages.success(request, _("Your calendar link no longer works."))
+        secret = services.calendar_feed_replace(user=user, create=request.POST.get("action") == "create")
+        if secret is not None:
+            new_url = request.build_absolute_uri(reverse("calendar_feed", args=[secret]))
+        else:
+            messages.success(request, _("Your calendar link no longer works."))
     active = CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).exists()
     return render(request, "meetings/calendar.html", {"new_url": new_url, "active": active})
 
