@@ -153,3 +153,54 @@ def test_bad_mandates_are_refused_with_the_field_named(staff_world, api_for, bod
 
 
 MATRIX_COVERS = {*CASES, "api:framework_list"}
+
+
+def test_operator_amends_the_mandate_on_the_web(world, client_for):
+    client = client_for("operator")
+    form = client.get(f"/processes/{world.process.pk}/mandate/amend/")
+    assert "Gas supply\nElectricity line" in form.content.decode()
+    refused = client.post(
+        f"/processes/{world.process.pk}/mandate/amend/",
+        {"scope": "", "languages": ["en"], "held_meetings_audience": "process", "note": "empty"},
+    )
+    assert refused.status_code == 422
+    assert world.mandate.versions.count() == 1
+    bad_term = client.post(
+        f"/processes/{world.process.pk}/mandate/amend/",
+        {
+            "scope": "Gas supply",
+            "term_end": "2020-01-01",
+            "languages": ["en"],
+            "held_meetings_audience": "public",
+            "note": "shorter",
+        },
+    )
+    assert bad_term.status_code == 422
+    assert "the term cannot end before it starts" in bad_term.content.decode()
+    done = client.post(
+        f"/processes/{world.process.pk}/mandate/amend/",
+        {
+            "scope": "Gas supply\nHumanitarian access",
+            "languages": ["en", "ru"],
+            "held_meetings_audience": "public",
+            "note": "adds humanitarian access",
+        },
+        follow=True,
+    )
+    page = done.content.decode()
+    assert "Humanitarian access" in page
+    assert "adds humanitarian access" in page
+    assert world.mandate.versions.count() == 2
+
+
+def test_operator_names_a_head_and_appoints_on_the_web(world, client_for):
+    newcomer = make_user("newcomer")
+    client = client_for("operator")
+    client.post(f"/processes/{world.process.pk}/appointments/", {"username": "newcomer", "role": "observer"})
+    assert world.process.appointments.filter(user=newcomer, role="observer").exists()
+    # Heads of delegation are named by operators only.
+    assert 'value="head"' in client.get(f"/processes/{world.process.pk}/parties/{world.party_a.pk}/").content.decode()
+    assert (
+        'value="head"'
+        not in client_for("head_a").get(f"/processes/{world.process.pk}/parties/{world.party_a.pk}/").content.decode()
+    )

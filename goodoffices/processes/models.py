@@ -57,6 +57,13 @@ class Mandate(models.Model):
         return self.versions.order_by("-number").first()  # type: ignore[return-value]
 
 
+HELD_MEETINGS_AUDIENCES = [
+    ("plenary", _("the parties and mediators only")),
+    ("process", _("everyone admitted, observers and monitors too")),
+    ("public", _("the public")),
+]
+
+
 class MandateVersion(models.Model):
     """One version of a mandate. Versions are never edited: an amendment adds a version."""
 
@@ -72,14 +79,7 @@ class MandateVersion(models.Model):
         _("two-factor sign-in required for mediators and signatories"), default=True
     )
     held_meetings_audience = models.CharField(
-        _("who sees a meeting once it is held"),
-        max_length=16,
-        choices=[
-            ("plenary", _("the parties and mediators only")),
-            ("process", _("everyone admitted, observers and monitors too")),
-            ("public", _("the public")),
-        ],
-        default="process",
+        _("who sees a meeting once it is held"), max_length=16, choices=HELD_MEETINGS_AUDIENCES, default="process"
     )
     refused_venues = models.JSONField(_("refused venues"), default=dict, blank=True)
     note = models.TextField(_("note on this version"), blank=True)

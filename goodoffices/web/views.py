@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
@@ -10,9 +11,9 @@ from goodoffices.accounts.models import signed_in
 from goodoffices.lib.errors import Forbidden, Invalid, NotFound
 from goodoffices.policies import Permission, can, roles_for
 from goodoffices.processes import selectors, services
-from goodoffices.processes.models import DelegationMembership, Process
+from goodoffices.processes.models import Appointment, DelegationMembership, Process
 
-from .forms import MemberForm
+from .forms import AmendmentForm, AppointmentForm, MemberForm
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -91,7 +92,7 @@ def delegation(request: HttpRequest, process_id: int, party_id: int) -> HttpResp
     except NotFound:
         raise Http404(_("No such party.")) from None
     may_manage = can(request.user, Permission.DELEGATION_MANAGE, party)
-    form = MemberForm(request.POST or None)
+    form = MemberForm(request.POST or None, may_name_head=roles_for(request.user, process).operator)
     if request.method == "POST":
         if not may_manage:
             return render(request, "web/forbidden.html", status=403)
@@ -139,3 +140,81 @@ def delegation_remove(request: HttpRequest, process_id: int, party_id: int, memb
         return render(request, "web/forbidden.html", status=403)
     messages.success(request, _("%(user)s left the delegation.") % {"user": membership.user})
     return redirect("delegation", process_id=process.pk, party_id=party_id)
+
+
+def _apply_errors(form: forms.Form, exc: Invalid) -> None:
+    """Put a service's refusals on the form: on the field they name, else above the form."""
+    for error in exc.errors:
+        name = error.field.split("[", 1)[0]
+        name = "username" if name == "user" else name
+        form.add_error(name if name in form.fields else None, error.message)
+
+
+@login_required
+def appointments(request: HttpRequest, process_id: int) -> HttpResponse:
+    """Operators appoint mediators, admit observers and name monitors."""
+    process = _process(request, process_id)
+    if not can(request.user, Permission.APPOINTMENT_MANAGE, process):
+        return render(request, "web/forbidden.html", status=403)
+    form = AppointmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_by_username(form.cleaned_data["username"])
+            services.appointment_make(
+                actor=signed_in(request),
+                process=process,
+                user=user,
+                role=form.cleaned_data["role"],
+                organisation=form.cleaned_data["organisation"],
+            )
+        except Invalid as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The appointment is made."))
+            return redirect("appointments", process_id=process.pk)
+    return render(
+        request,
+        "web/appointments.html",
+        {**_process_context(request, process), "form": form},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def appointment_end(request: HttpRequest, process_id: int, appointment_id: int) -> HttpResponse:
+    process = _process(request, process_id)
+    appointment = Appointment.objects.filter(process=process, pk=appointment_id).select_related("user").first()
+    if appointment is None:
+        raise Http404(_("No such appointment."))
+    try:
+        services.appointment_end(actor=signed_in(request), appointment=appointment)
+    except Forbidden:
+        return render(request, "web/forbidden.html", status=403)
+    messages.success(request, _("The appointment has ended."))
+    return redirect("appointments", process_id=process.pk)
+
+
+@login_required
+def mandate_amend(request: HttpRequest, process_id: int) -> HttpResponse:
+    process = _process(request, process_id)
+    mandate = process.mandate
+    if not can(request.user, Permission.MANDATE_AMEND, mandate):
+        return render(request, "web/forbidden.html", status=403)
+    form = AmendmentForm(request.POST or None, initial=AmendmentForm.initial_from(process.mandate_version))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mandate_amend(
+                actor=signed_in(request), mandate=mandate, note=form.cleaned_data["note"], **form.changes()
+            )
+        except Invalid as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The mandate is amended: a new version is in force."))
+            return redirect("mandate", process_id=process.pk)
+    return render(
+        request,
+        "web/mandate_amend.html",
+        {**_process_context(request, process), "form": form},
+        status=422 if form.errors else 200,
+    )
