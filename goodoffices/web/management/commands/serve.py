@@ -7,7 +7,8 @@ def run_server(*, host: str, port: int, workers: int, threads: int = 8) -> None:
     """Serve the WSGI application with granian (a production server, not runserver).
 
     ``threads`` bounds the requests each worker serves at once: the database, not the
-    interpreter, is the limit, so a few threads per worker suffice."""
+    interpreter, is the limit, so a few threads per worker suffice. (No ``backpressure``:
+    it counted idle keep-alive connections too and stalled browsers for 30 s.)"""
     from granian.constants import Interfaces
     from granian.server import Server
 
@@ -18,7 +19,6 @@ def run_server(*, host: str, port: int, workers: int, threads: int = 8) -> None:
         interface=Interfaces.WSGI,
         workers=workers,
         blocking_threads=threads,
-        backpressure=threads,
     ).serve()
 
 
