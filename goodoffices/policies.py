@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 
 from goodoffices.accounts.models import User
 from goodoffices.lib import audience
+from goodoffices.lib.errors import Forbidden, NotFound
 from goodoffices.processes.models import (
     Appointment,
     AppointmentRole,
@@ -199,6 +200,27 @@ def can(user: AnyUser, permission: Permission, obj: Any = None) -> bool:
                 return False
             return obj.audience in roles_for(user, obj.process).audiences()
     return False
+
+
+def may_see(user: AnyUser, obj: Any) -> bool:
+    """May ``user`` see ``obj`` at all? A process by admission; a record by its audience in its
+    process (a record without an audience, such as a party, by admission to its process)."""
+    process = obj if isinstance(obj, Process) else getattr(obj, "process", None)
+    if not isinstance(process, Process):
+        return False
+    roles = roles_for(user, process)
+    record_audience = None if obj is process else getattr(obj, "audience", None)
+    return roles.admitted if record_audience is None else record_audience in roles.audiences()
+
+
+def require(user: AnyUser, permission: Permission, obj: Any, *, visible: bool | None = None) -> None:
+    """Refuse what ``user`` may not do to ``obj``: ``NotFound`` when the user may not even see it
+    (``visible``, judged by ``may_see`` unless given), ``Forbidden`` when it may see but not act."""
+    if can(user, permission, obj):
+        return
+    if not (may_see(user, obj) if visible is None else visible):
+        raise NotFound(type(obj).__name__.lower())
+    raise Forbidden(f"your role does not allow this ({permission.value})")
 
 
 def visible_processes(user: AnyUser) -> QuerySet[Process]:

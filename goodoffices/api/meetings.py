@@ -6,7 +6,7 @@ from ninja.responses import Status
 
 from goodoffices.accounts.models import User, signed_in
 from goodoffices.consent.models import Purpose
-from goodoffices.consent.services import consents_for_mediators, joint_consent_for, own_consent
+from goodoffices.consent.services import consents_seen
 from goodoffices.lib import audience
 from goodoffices.lib.errors import Invalid, NotFound
 from goodoffices.meetings import selectors, services
@@ -150,20 +150,16 @@ class RegisterList(Schema):
     items: list[RegisterEntry]
 
 
-def _readiness_seen(user: object, proposal: Proposal) -> dict[str, int]:
-    """The reader's own party's readiness, and every party's for mediators where the mandate
-    allows; never another party's otherwise."""
-    joint = joint_consent_for(subject=proposal, purpose=Purpose.READINESS)
-    roles = roles_for(user, proposal.process)  # type: ignore[arg-type]
-    seen = (
-        consents_for_mediators(joint=joint)
-        if roles.mediator
-        else own_consent(joint=joint, party_ids=set(roles.parties))
-    )
-    return {str(party): int(option) for party, option in seen.items()}
+def readiness_seen(user: object, proposals: list[Proposal]) -> dict[int, dict[str, int]]:
+    """Per proposal, the readiness the reader may see (see consents_seen)."""
+    if not proposals:
+        return {}
+    roles = roles_for(user, proposals[0].process)  # type: ignore[arg-type]
+    seen = consents_seen(subjects=proposals, purpose=Purpose.READINESS, roles=roles)
+    return {pk: {str(party): int(option) for party, option in parties.items()} for pk, parties in seen.items()}
 
 
-def proposal_out(user: object, proposal: Proposal) -> ProposalOut:
+def proposal_out(user: object, proposal: Proposal, readiness: dict[str, int] | None = None) -> ProposalOut:
     try:
         meeting: int | None = proposal.meeting.pk
     except Meeting.DoesNotExist:
@@ -185,7 +181,7 @@ def proposal_out(user: object, proposal: Proposal) -> ProposalOut:
         proposing_party=proposal.proposing_party_id,
         decline_reason=proposal.decline_reason,
         meeting=meeting,
-        my_readiness=_readiness_seen(user, proposal),
+        my_readiness=readiness if readiness is not None else readiness_seen(user, [proposal])[proposal.pk],
     )
 
 
@@ -200,8 +196,9 @@ def meeting_out(user: object, meeting: Meeting) -> MeetingOut:
     communique = selectors.communique_for(user=user, meeting=meeting)  # type: ignore[arg-type]
     communique_out = None
     if communique is not None:
-        joint = joint_consent_for(subject=communique, purpose=Purpose.COMMUNIQUE)
-        mine = own_consent(joint=joint, party_ids=set(roles_for(user, meeting.process).parties))  # type: ignore[arg-type]
+        roles = roles_for(user, meeting.process)  # type: ignore[arg-type]
+        seen = consents_seen(subjects=[communique], purpose=Purpose.COMMUNIQUE, roles=roles, own_only=True)
+        mine = seen[communique.pk]
         communique_out = CommuniqueOut(
             text=communique.text,
             version=communique.version,
@@ -258,8 +255,9 @@ def proposal_create(request: HttpRequest, process_id: int, payload: ProposalIn) 
 @router.get("/processes/{process_id}/proposals", response=ProposalList, summary="Proposals you may see")
 def proposal_list(request: HttpRequest, process_id: int) -> ProposalList:
     process = process_selectors.process_get(user=request.user, process_id=process_id)
-    items = selectors.proposal_list(user=request.user, process_id=process.pk)
-    return ProposalList(items=[proposal_out(request.user, p) for p in items])
+    items = list(selectors.proposal_list(user=request.user, process_id=process.pk))
+    readiness = readiness_seen(request.user, items)
+    return ProposalList(items=[proposal_out(request.user, p, readiness[p.pk]) for p in items])
 
 
 @router.get("/proposals/{proposal_id}", response=ProposalOut, summary="One proposal")

@@ -98,10 +98,6 @@ class ProcessOut(ProcessSummary):
     appointments: list[AppointmentOut]
 
 
-class ItemsOut(Schema):
-    items: list[Any]
-
-
 class ProcessList(Schema):
     items: list[ProcessSummary]
 

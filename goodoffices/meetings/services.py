@@ -24,8 +24,8 @@ from goodoffices.consent.services import (
 from goodoffices.events.models import EventKind
 from goodoffices.events.services import event_record
 from goodoffices.lib import audience
-from goodoffices.lib.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
-from goodoffices.policies import Permission, can, roles_for
+from goodoffices.lib.errors import Conflict, FieldError, Forbidden, Invalid
+from goodoffices.policies import Permission, require, roles_for
 from goodoffices.processes.models import Party, Process
 
 from .models import Communique, Meeting, MeetingFormat, Modality, Proposal, ProposalSlot
@@ -40,19 +40,6 @@ MAX_TEXT = 20_000
 class SlotIn:
     starts_at: datetime
     ends_at: datetime
-
-
-def _require(actor: User, permission: Permission, obj: object, process: Process) -> None:
-    """404 for those who may not see ``obj`` (by its audience; a process by admission),
-    403 for those who may see it but not do this."""
-    if can(actor, permission, obj):
-        return
-    roles = roles_for(actor, process)
-    record_audience = getattr(obj, "audience", None)
-    visible = roles.admitted if record_audience is None else record_audience in roles.audiences()
-    if not visible:
-        raise NotFound(type(obj).__name__.lower())
-    raise Forbidden("your role in this process does not allow this")
 
 
 def _acting_party(actor: User, process: Process) -> Party:
@@ -215,7 +202,7 @@ def proposal_create(
     parent: Proposal | None = None,
     reschedules: Meeting | None = None,
 ) -> Proposal:
-    _require(actor, Permission.PROPOSAL_CREATE, process, process)
+    require(actor, Permission.PROPOSAL_CREATE, process)
     if (
         reschedules is not None
         and not Meeting.objects.filter(pk=reschedules.pk, process=process, status=Meeting.Status.POSTPONED).exists()
@@ -302,7 +289,7 @@ def _open_proposal(proposal: Proposal) -> Proposal:
 @transaction.atomic
 def proposal_counter(*, actor: User, proposal: Proposal, **terms: object) -> Proposal:
     """Answer a proposal with a revision: the original is closed, its readiness cancelled."""
-    _require(actor, Permission.PROPOSAL_CREATE, proposal.process, proposal.process)
+    require(actor, Permission.PROPOSAL_CREATE, proposal.process)
     original = _open_proposal(proposal)
     counter = proposal_create(
         actor=actor,
@@ -319,7 +306,7 @@ def proposal_counter(*, actor: User, proposal: Proposal, **terms: object) -> Pro
 
 @transaction.atomic
 def proposal_decline(*, actor: User, proposal: Proposal, reason: str) -> Proposal:
-    _require(actor, Permission.PROPOSAL_RESPOND, proposal, proposal.process)
+    require(actor, Permission.PROPOSAL_RESPOND, proposal)
     party = _acting_party(actor, proposal.process)
     reason = (reason or "").strip()
     if not reason:
@@ -355,7 +342,7 @@ def proposal_decline(*, actor: User, proposal: Proposal, reason: str) -> Proposa
 @transaction.atomic
 def proposal_withdraw(*, actor: User, proposal: Proposal) -> Proposal:
     if proposal.proposed_by_id != actor.pk:
-        _require(actor, Permission.MEETING_RECORD, proposal, proposal.process)
+        require(actor, Permission.MEETING_RECORD, proposal)
     original = _open_proposal(proposal)
     original.status = Proposal.Status.WITHDRAWN
     original.save(update_fields=["status"])
@@ -382,7 +369,7 @@ def readiness_set(*, actor: User, proposal: Proposal, ready: bool, slot: int = 0
     """Say (or withdraw) that the actor's party is ready to meet in ``slot``. The answer
     is ``awaiting`` until every invited party is ready for the same slot; it says nothing
     about any other party."""
-    _require(actor, Permission.PROPOSAL_RESPOND, proposal, proposal.process)
+    require(actor, Permission.PROPOSAL_RESPOND, proposal)
     # Lock the proposal before its joint consent, in the same order as withdraw, decline and
     # counter do, so that these never deadlock one another.
     proposal = _open_proposal(proposal)
@@ -465,7 +452,7 @@ def _text(value: str, field: str, limit: int = MAX_TEXT) -> str:
 @transaction.atomic
 def meeting_hold(*, actor: User, meeting: Meeting, attendance: list[User], outcomes: str) -> Meeting:
     """Record that the meeting took place; from now on the mandate's rule decides who sees it."""
-    _require(actor, Permission.MEETING_RECORD, meeting, meeting.process)
+    require(actor, Permission.MEETING_RECORD, meeting)
     outcomes = (outcomes or "").strip()
     if len(outcomes) > MAX_TEXT:
         raise Invalid.one("outcomes", f"must be at most {MAX_TEXT} characters")
@@ -497,7 +484,7 @@ def meeting_hold(*, actor: User, meeting: Meeting, attendance: list[User], outco
 
 
 def _meeting_stop(actor: User, meeting: Meeting, reason: str, status: str, kind: str, message: str) -> Meeting:
-    _require(actor, Permission.MEETING_RECORD, meeting, meeting.process)
+    require(actor, Permission.MEETING_RECORD, meeting)
     reason = _text(reason, "reason", 4000)
     locked = _meeting_for_update(meeting, Meeting.Status.CONFIRMED)
     locked.status = status
@@ -550,7 +537,7 @@ def meeting_cancel(*, actor: User, meeting: Meeting, reason: str) -> Meeting:
 @transaction.atomic
 def minutes_draft(*, actor: User, meeting: Meeting, text: str) -> Meeting:
     """A mediator drafts (or redrafts) the minutes; every party then approves that version."""
-    _require(actor, Permission.MEETING_RECORD, meeting, meeting.process)
+    require(actor, Permission.MEETING_RECORD, meeting)
     text = _text(text, "text")
     locked = _meeting_for_update(meeting, Meeting.Status.HELD)
     if locked.minutes_status == Meeting.MinutesStatus.APPROVED:
@@ -573,7 +560,7 @@ def minutes_draft(*, actor: User, meeting: Meeting, text: str) -> Meeting:
 
 @transaction.atomic
 def minutes_approve(*, actor: User, meeting: Meeting, approve: bool) -> str:
-    _require(actor, Permission.MEETING_APPROVE, meeting, meeting.process)
+    require(actor, Permission.MEETING_APPROVE, meeting)
     result = _party_consent(
         actor,
         meeting,
@@ -597,7 +584,7 @@ def minutes_approve(*, actor: User, meeting: Meeting, approve: bool) -> str:
 
 @transaction.atomic
 def communique_draft(*, actor: User, meeting: Meeting, text: str) -> Communique:
-    _require(actor, Permission.COMMUNIQUE_DRAFT, meeting, meeting.process)
+    require(actor, Permission.COMMUNIQUE_DRAFT, meeting)
     text = _text(text, "text")
     locked = _meeting_for_update(meeting, Meeting.Status.HELD)
     if Communique.objects.filter(meeting=locked).exists():
@@ -619,7 +606,7 @@ def communique_draft(*, actor: User, meeting: Meeting, text: str) -> Communique:
 def communique_amend(*, actor: User, communique: Communique, text: str) -> Communique:
     """A new version of the text: consents given to the old version no longer count."""
     meeting = communique.meeting
-    _require(actor, Permission.COMMUNIQUE_DRAFT, meeting, meeting.process)
+    require(actor, Permission.COMMUNIQUE_DRAFT, meeting)
     text = _text(text, "text")
     locked = Communique.objects.select_for_update().get(pk=communique.pk)
     if locked.status == Communique.Status.PUBLISHED:
@@ -643,7 +630,7 @@ def communique_amend(*, actor: User, communique: Communique, text: str) -> Commu
 def communique_consent(*, actor: User, communique: Communique, consent: bool) -> str:
     """Consent (or withdraw consent) to the current version; the last consent publishes it."""
     meeting = communique.meeting
-    _require(actor, Permission.COMMUNIQUE_CONSENT, meeting, meeting.process)
+    require(actor, Permission.COMMUNIQUE_CONSENT, meeting)
     if communique.status == Communique.Status.PUBLISHED:
         raise Conflict("the communiqué is already published")
     result = _party_consent(
@@ -688,7 +675,7 @@ WIDER = {audience.PLENARY: 0, audience.PROCESS: 1, audience.PUBLIC: 2}
 @transaction.atomic
 def declassification_request(*, actor: User, meeting: Meeting, to: str) -> None:
     """Ask every party to widen who sees a held meeting (to everyone admitted, or the public)."""
-    _require(actor, Permission.COMMUNIQUE_DRAFT, meeting, meeting.process)
+    require(actor, Permission.COMMUNIQUE_DRAFT, meeting)
     if to not in (audience.PROCESS, audience.PUBLIC):
         raise Invalid.one("to", "a meeting can be declassified to process or public")
     locked = _meeting_for_update(meeting, Meeting.Status.HELD)
@@ -709,7 +696,7 @@ def declassification_request(*, actor: User, meeting: Meeting, to: str) -> None:
 def declassification_consent(*, actor: User, meeting: Meeting, consent: bool) -> str:
     """A party consents to the pending declassification; the last consent applies it and, for
     the public, opens the meeting's sealed ledger entries so anyone can check them."""
-    _require(actor, Permission.COMMUNIQUE_CONSENT, meeting, meeting.process)
+    require(actor, Permission.COMMUNIQUE_CONSENT, meeting)
     nothing = "no declassification is awaiting consent"
     joint = joint_consent_for(subject=meeting, purpose=Purpose.DECLASSIFICATION)
     if joint is None:

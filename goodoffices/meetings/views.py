@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from goodoffices.accounts.models import User, signed_in
 from goodoffices.consent.models import Purpose
-from goodoffices.consent.services import consents_for_mediators, joint_consent_for, own_consent
+from goodoffices.consent.services import consents_seen, joint_consent_for
 from goodoffices.lib.errors import Conflict, Forbidden, Invalid, NotFound
 from goodoffices.policies import Permission, can, roles_for
 from goodoffices.processes import selectors as process_selectors
@@ -83,9 +83,6 @@ def meetings(request: HttpRequest, process_id: int) -> HttpResponse:
             "proposals": selectors.proposal_list(user=request.user, process_id=process.pk),
             "meeting_list": selectors.meeting_list(user=request.user, process_id=process.pk),
             "may_propose": can(request.user, Permission.PROPOSAL_CREATE, process),
-            "manageable_party_ids": [
-                p.pk for p in process.parties.all() if can(request.user, Permission.DELEGATION_MANAGE, p)
-            ],
         },
     )
 
@@ -172,9 +169,9 @@ def proposal_create(request: HttpRequest, process_id: int) -> HttpResponse:
 def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
     proposal = _or_404(lambda: selectors.proposal_get(user=request.user, proposal_id=proposal_id))
     roles = roles_for(request.user, proposal.process)
-    joint = joint_consent_for(subject=proposal, purpose=Purpose.READINESS)
-    mine = own_consent(joint=joint, party_ids=set(roles.parties))
-    everyone = consents_for_mediators(joint=joint) if roles.mediator else {}
+    seen = consents_seen(subjects=[proposal], purpose=Purpose.READINESS, roles=roles)[proposal.pk]
+    mine = {pid: option for pid, option in seen.items() if pid in roles.parties}
+    everyone = seen if roles.mediator else {}
     parties = {p.pk: p.name for p in proposal.process.parties.all()}
     return render(
         request,
@@ -193,7 +190,6 @@ def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
             "counters": proposal.counters.all(),
             "meeting": Meeting.objects.filter(proposal=proposal).first(),
             "decline_form": ReasonForm(),
-            "manageable_party_ids": [],
         },
     )
 
@@ -266,14 +262,12 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _or_404(lambda: selectors.meeting_get(user=request.user, meeting_id=meeting_id))
     roles = roles_for(request.user, meeting.process)
     communique = selectors.communique_for(user=request.user, meeting=meeting)
-    communique_consent = minutes_consent = {}
+    communique_consent: dict[int, str] = {}
     if communique is not None:
-        communique_consent = own_consent(
-            joint=joint_consent_for(subject=communique, purpose=Purpose.COMMUNIQUE), party_ids=set(roles.parties)
-        )
-    minutes_consent = own_consent(
-        joint=joint_consent_for(subject=meeting, purpose=Purpose.MINUTES), party_ids=set(roles.parties)
-    )
+        communique_consent = consents_seen(
+            subjects=[communique], purpose=Purpose.COMMUNIQUE, roles=roles, own_only=True
+        )[communique.pk]
+    minutes_consent = consents_seen(subjects=[meeting], purpose=Purpose.MINUTES, roles=roles, own_only=True)[meeting.pk]
     return render(
         request,
         "meetings/meeting.html",
@@ -295,28 +289,17 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "communique_form": TextForm(prefix="communique", initial={"text": communique.text if communique else ""}),
             "attendance": meeting.attendance.all(),
             "declassification": _pending_declassification(request, meeting, roles),
-            "manageable_party_ids": [],
         },
     )
 
 
 def _pending_declassification(request: HttpRequest, meeting: Meeting, roles: Any) -> dict[str, Any] | None:
     """The declassification awaiting consent, for the plenary; with the reader's own consent."""
-    from goodoffices.events.models import Event, EventKind
-
     joint = joint_consent_for(subject=meeting, purpose=Purpose.DECLASSIFICATION)
     if joint is None or not (roles.mediator or roles.parties):
         return None
-    requested = (
-        Event.objects.filter(
-            kind=EventKind.MEETING_DECLASSIFICATION_REQUESTED,
-            subject_type="meetings.meeting",
-            subject_id=str(meeting.pk),
-        )
-        .latest("seq")
-        .payload["to"]
-    )
-    return {"to": requested, "mine": bool(own_consent(joint=joint, party_ids=set(roles.parties)))}
+    mine = consents_seen(subjects=[meeting], purpose=Purpose.DECLASSIFICATION, roles=roles, own_only=True)
+    return {"to": joint.question, "mine": bool(mine[meeting.pk])}
 
 
 @login_required

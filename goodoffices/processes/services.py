@@ -12,8 +12,8 @@ from goodoffices.accounts.models import User
 from goodoffices.events.models import EventKind
 from goodoffices.events.services import event_record
 from goodoffices.lib import audience
-from goodoffices.lib.errors import FieldError, Forbidden, Invalid, NotFound
-from goodoffices.policies import Permission, can, forget_roles, roles_for
+from goodoffices.lib.errors import FieldError, Forbidden, Invalid
+from goodoffices.policies import Permission, forget_roles, require, roles_for
 
 from .models import (
     Appointment,
@@ -33,14 +33,6 @@ MAX_NAME = 200
 MAX_TOPIC = 200
 MAX_TOPICS = 100
 LANGUAGE_CODES = {"en", "hy", "az", "ru", "fr", "de", "es", "ar", "zh", "tr", "ka", "uk"}
-
-
-def _require(actor: User, permission: Permission, obj: Any, visible: bool = True) -> None:
-    """Refuse: 404 if the actor may not even see ``obj``, 403 if it may see but not act."""
-    if not can(actor, permission, obj):
-        if not visible:
-            raise NotFound(type(obj).__name__.lower())
-        raise Forbidden(f"you may not {permission.value.split(':')[1].replace('_', ' ')} here")
 
 
 def _name(value: str, field: str, errors: list[FieldError], limit: int = MAX_NAME) -> str:
@@ -68,7 +60,7 @@ def _names(values: list[str], field: str, errors: list[FieldError], limit: int =
 
 @transaction.atomic
 def framework_create(*, actor: User, name: str, description: str = "", members: list[str] | None = None) -> Framework:
-    _require(actor, Permission.FRAMEWORK_CREATE, None)
+    require(actor, Permission.FRAMEWORK_CREATE, None, visible=True)
     errors: list[FieldError] = []
     name = _name(name, "name", errors)
     member_names = _names(members or [], "members", errors)
@@ -90,7 +82,7 @@ def framework_create(*, actor: User, name: str, description: str = "", members: 
 
 @transaction.atomic
 def framework_operator_add(*, actor: User, framework: Framework, user: User) -> FrameworkOperator:
-    _require(actor, Permission.FRAMEWORK_MANAGE, framework)
+    require(actor, Permission.FRAMEWORK_MANAGE, framework, visible=True)
     operator, created = FrameworkOperator.objects.get_or_create(framework=framework, user=user)
     if not created:
         raise Invalid.one("user", f"{user.username} is already an operator of {framework.name}")
@@ -156,7 +148,7 @@ def mandate_create(
     refused_venues: dict[str, list[str]] | None = None,
     note: str = "",
 ) -> Mandate:
-    _require(actor, Permission.MANDATE_CREATE, framework)
+    require(actor, Permission.MANDATE_CREATE, framework, visible=True)
     errors: list[FieldError] = []
     title = _name(title, "title", errors)
     terms = _mandate_terms(
@@ -196,7 +188,7 @@ def mandate_create(
 @transaction.atomic
 def mandate_amend(*, actor: User, mandate: Mandate, note: str, **changes: Any) -> MandateVersion:
     """Add a new version with ``changes`` applied; every process under the mandate moves to it."""
-    _require(actor, Permission.MANDATE_AMEND, mandate)
+    require(actor, Permission.MANDATE_AMEND, mandate, visible=True)
     allowed = {
         "tasks",
         "scope",
@@ -265,7 +257,7 @@ def mandate_amend(*, actor: User, mandate: Mandate, note: str, **changes: Any) -
 
 @transaction.atomic
 def process_create(*, actor: User, mandate: Mandate, title: str, parties: list[str]) -> Process:
-    _require(actor, Permission.PROCESS_CREATE, mandate)
+    require(actor, Permission.PROCESS_CREATE, mandate, visible=True)
     errors: list[FieldError] = []
     title = _name(title, "title", errors)
     party_names = _names(parties, "parties", errors, limit=120)
@@ -313,7 +305,7 @@ def _impartiality_conflict(process: Process, user: User, *, joining_party: Party
 
 @transaction.atomic
 def appointment_make(*, actor: User, process: Process, user: User, role: str, organisation: str = "") -> Appointment:
-    _require(actor, Permission.APPOINTMENT_MANAGE, process, visible=can(actor, Permission.PROCESS_VIEW, process))
+    require(actor, Permission.APPOINTMENT_MANAGE, process)
     errors: list[FieldError] = []
     if role not in AppointmentRole.values:
         errors.append(FieldError("role", f"{role!r} is not one of {', '.join(AppointmentRole.values)}"))
@@ -348,7 +340,7 @@ def appointment_make(*, actor: User, process: Process, user: User, role: str, or
 @transaction.atomic
 def appointment_end(*, actor: User, appointment: Appointment) -> None:
     process = appointment.process
-    _require(actor, Permission.APPOINTMENT_MANAGE, process, visible=can(actor, Permission.PROCESS_VIEW, process))
+    require(actor, Permission.APPOINTMENT_MANAGE, process)
     payload = {"user": appointment.user_id, "role": appointment.role}
     event_record(
         kind=EventKind.APPOINTMENT_ENDED,
@@ -365,7 +357,7 @@ def appointment_end(*, actor: User, appointment: Appointment) -> None:
 @transaction.atomic
 def delegation_member_add(*, actor: User, party: Party, user: User, role: str) -> DelegationMembership:
     process = party.process
-    _require(actor, Permission.DELEGATION_MANAGE, party, visible=can(actor, Permission.PROCESS_VIEW, process))
+    require(actor, Permission.DELEGATION_MANAGE, party)
     roles = roles_for(actor, process)
     errors: list[FieldError] = []
     if role not in DelegationRole.values:
@@ -401,7 +393,7 @@ def delegation_member_add(*, actor: User, party: Party, user: User, role: str) -
 def delegation_member_remove(*, actor: User, membership: DelegationMembership) -> None:
     party = membership.party
     process = party.process
-    _require(actor, Permission.DELEGATION_MANAGE, party, visible=can(actor, Permission.PROCESS_VIEW, process))
+    require(actor, Permission.DELEGATION_MANAGE, party)
     if membership.role == DelegationRole.HEAD and not roles_for(actor, process).operator:
         raise Forbidden("only the framework's operators change the head of delegation")
     event_record(

@@ -50,13 +50,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def _process_context(request: HttpRequest, process: Process) -> dict[str, object]:
     roles = roles_for(request.user, process)
-    return {
-        "process": process,
-        "roles": roles,
-        "manageable_party_ids": [
-            p.pk for p in process.parties.all() if can(request.user, Permission.DELEGATION_MANAGE, p)
-        ],
-    }
+    return {"process": process, "roles": roles}
 
 
 @login_required
