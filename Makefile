@@ -27,6 +27,7 @@ chromium:
 lint: .venv/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	GOODOFFICES_TESTING=true $(BIN)/lint-imports
 	GOODOFFICES_TESTING=true $(BIN)/goodoffices makemigrations --check --dry-run
 
 typecheck: .venv/.installed-dev

@@ -50,7 +50,7 @@ def row(label: str, ours: float, theirs: float | None = None) -> None:
     print(line, flush=True)
 
 
-def main(argv: list[str]) -> None:
+def main(argv: list[str]) -> None:  # noqa: C901 - a script printing one figure after another
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=1_000_000, help="number of entries (default 10^6)")
     parser.add_argument("--proofs", type=int, default=2000, help="proofs per measurement")

@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None) -> None:
     client = _client_command(args)
     if client is not None:
         # Imported only here, so that the clients load no Django at all.
-        from goodoffices.ledger.client import main as client_main
+        from goodoffices.lib.ledger.client import main as client_main
 
         sys.exit(client_main(*client))
     if args and args[0] == "demo":

@@ -6,6 +6,8 @@ from goodoffices.web import views as web
 
 admin.site.site_header = "Good Offices administration"
 
+handler403 = "goodoffices.web.shortcuts.forbidden"
+
 urlpatterns = [
     path("", web.home, name="home"),
     path("healthz", web.healthz, name="healthz"),

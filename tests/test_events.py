@@ -3,8 +3,9 @@ import json
 import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
+from goodoffices.events.entries import event_canonical
 from goodoffices.events.models import Event, EventKind
-from goodoffices.events.services import event_canonical, event_record
+from goodoffices.events.services import event_record
 from goodoffices.lib import audience
 from goodoffices.lib.errors import Invalid
 from goodoffices.processes import services

@@ -1,26 +1,16 @@
-from django.conf import settings
+"""Reads of accounts."""
+
+from goodoffices.lib.errors import Invalid
 
 from .models import ApiToken, User
 
 
-def two_factor_required(*, user: User) -> bool:
-    """True when a mandate the user acts under requires two-factor for their role.
-
-    The demo never requires it (a banner says so), so that the demo accounts work at once.
-    """
-    if settings.DEMO:
-        return False
-    from goodoffices.processes.models import Appointment, DelegationMembership
-
-    as_mediator = Appointment.objects.filter(
-        user=user, role="mediator", process__mandate_version__two_factor_required=True
-    ).exists()
-    return (
-        as_mediator
-        or DelegationMembership.objects.filter(
-            user=user, role="signatory", party__process__mandate_version__two_factor_required=True
-        ).exists()
-    )
+def user_by_username(username: str) -> User:
+    """The active account called ``username``; ``Invalid`` naming the field otherwise."""
+    user = User.objects.filter(username=username.strip(), is_active=True).first()
+    if user is None:
+        raise Invalid.one("username", f"no active account is called {username.strip()!r}")
+    return user
 
 
 def api_token_list(*, user: User) -> list[ApiToken]:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from goodoffices.events.models import EventKind
 from goodoffices.events.services import event_record
 from goodoffices.lib import audience
 from goodoffices.lib.errors import FieldError, Invalid, NotFound
@@ -34,10 +35,10 @@ def api_token_create(*, user: User, name: str = "api") -> tuple[ApiToken, str]:
     clear = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name, prefix=clear[:10], digest=token_digest(clear))
     event_record(
-        kind="account.token_created",
+        kind=EventKind.ACCOUNT_TOKEN_CREATED,
         actor=user,
         subject=token,
-        audience=audience.MEDIATORS,
+        audience=audience.SEALED,
         payload={"name": name},
     )
     return token, clear
@@ -64,10 +65,10 @@ def api_token_revoke(*, user: User, token_id: int) -> None:
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     event_record(
-        kind="account.token_revoked",
+        kind=EventKind.ACCOUNT_TOKEN_REVOKED,
         actor=user,
         subject=token,
-        audience=audience.MEDIATORS,
+        audience=audience.SEALED,
         payload={"name": token.name},
     )
 
@@ -97,10 +98,10 @@ def totp_confirm(*, user: User, code: str) -> None:
     user.totp_enabled = True
     user.save(update_fields=["totp_enabled"])
     event_record(
-        kind="account.two_factor_enabled",
+        kind=EventKind.ACCOUNT_TWO_FACTOR_ENABLED,
         actor=user,
         subject=user,
-        audience=audience.MEDIATORS,
+        audience=audience.SEALED,
         payload={},
     )
 

@@ -5,8 +5,8 @@ from ninja import NinjaAPI, Router
 from ninja.errors import HttpError
 
 from goodoffices.accounts.models import User
-from goodoffices.accounts.selectors import two_factor_required
 from goodoffices.accounts.services import api_token_create, totp_verify
+from goodoffices.policies import two_factor_required
 
 from . import problems
 from .auth import TWO_FACTOR_FIRST, bearer, session
@@ -37,7 +37,7 @@ def token_create(request: HttpRequest, payload: TokenIn) -> TokenOut:
         raise HttpError(429, "too many failed sign-ins for this account; wait and try again")
     if not isinstance(user, User):
         raise HttpError(401, "wrong username or password")
-    if not user.totp_enabled and two_factor_required(user=user):
+    if not user.totp_enabled and two_factor_required(user):
         raise HttpError(403, TWO_FACTOR_FIRST)
     if user.totp_enabled and not totp_verify(user=user, code=payload.otp or ""):
         # A wrong second factor counts towards the lock-out like a wrong password.

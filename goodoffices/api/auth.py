@@ -5,15 +5,15 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
 from goodoffices.accounts.models import User
-from goodoffices.accounts.selectors import two_factor_required
 from goodoffices.accounts.services import api_token_authenticate
+from goodoffices.policies import two_factor_required
 
 TWO_FACTOR_FIRST = "your mandate requires two-factor sign-in for your role: turn it on in your account first"
 
 
 def _enrolled(user: User) -> User:
     """The API is no way around the mandate's two-factor rule."""
-    if not user.totp_enabled and two_factor_required(user=user):
+    if not user.totp_enabled and two_factor_required(user):
         raise HttpError(403, TWO_FACTOR_FIRST)
     return user
 

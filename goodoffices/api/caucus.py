@@ -5,7 +5,7 @@ Anyone who may not view the caucus gets 404, exactly as for a caucus that does n
 
 from datetime import datetime
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
@@ -18,7 +18,6 @@ from goodoffices.caucus.models import CaucusDocument, CaucusMessage
 from goodoffices.processes import selectors as process_selectors
 from goodoffices.processes.models import Party
 
-from . import problems
 from .schemas import Input
 
 router = Router(tags=["caucus"])
@@ -133,22 +132,9 @@ def caucus_document_list(request: HttpRequest, process_id: int, party_id: int) -
 )
 def caucus_document_upload(
     request: HttpRequest, process_id: int, party_id: int, file: File[UploadedFile]
-) -> Status[CaucusDocumentOut] | HttpResponse:
+) -> Status[CaucusDocumentOut]:
     party = _party(request, process_id, party_id)
-    try:
-        document = services.caucus_document_upload(actor=signed_in(request), party=party, upload=file)
-    except services.FileTooLarge as exc:
-        # Imported here because api.py imports this module to mount the router.
-        from .api import api
-
-        return problems.problem(
-            api,
-            request,
-            status=413,
-            title="Content too large",
-            detail=str(exc),
-            errors=[{"field": e.field, "message": e.message} for e in exc.errors],
-        )
+    document = services.caucus_document_upload(actor=signed_in(request), party=party, upload=file)
     return Status(201, _document(document))
 
 

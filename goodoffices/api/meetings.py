@@ -5,13 +5,10 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from goodoffices.accounts.models import User, signed_in
-from goodoffices.consent.models import Purpose
-from goodoffices.consent.services import consents_seen
-from goodoffices.lib import audience
-from goodoffices.lib.errors import Invalid, NotFound
+from goodoffices.lib.errors import Invalid
 from goodoffices.meetings import selectors, services
-from goodoffices.meetings.models import Communique, Meeting, Proposal
-from goodoffices.policies import roles_for
+from goodoffices.meetings.models import Communique, Proposal
+from goodoffices.meetings.terms import ProposalTerms, SlotIn
 from goodoffices.processes import selectors as process_selectors
 
 from .schemas import Input
@@ -19,7 +16,7 @@ from .schemas import Input
 router = Router(tags=["meetings"])
 
 
-class SlotIn(Input):
+class SlotBody(Input):
     starts_at: datetime
     ends_at: datetime
 
@@ -29,7 +26,7 @@ class ProposalIn(Input):
     format: str = Field(max_length=16)
     venue: str = Field(max_length=200)
     timezone: str = Field(max_length=64)
-    slots: list[SlotIn] = Field(max_length=10)
+    slots: list[SlotBody] = Field(max_length=10)
     agenda: list[str] = Field(max_length=20)
     modality: str = Field(default="in_person", max_length=16)
     delegation_size: int = Field(default=5, ge=1, le=50)
@@ -150,20 +147,8 @@ class RegisterList(Schema):
     items: list[RegisterEntry]
 
 
-def readiness_seen(user: object, proposals: list[Proposal]) -> dict[int, dict[str, int]]:
-    """Per proposal, the readiness the reader may see (see consents_seen)."""
-    if not proposals:
-        return {}
-    roles = roles_for(user, proposals[0].process)  # type: ignore[arg-type]
-    seen = consents_seen(subjects=proposals, purpose=Purpose.READINESS, roles=roles)
-    return {pk: {str(party): int(option) for party, option in parties.items()} for pk, parties in seen.items()}
-
-
-def proposal_out(user: object, proposal: Proposal, readiness: dict[str, int] | None = None) -> ProposalOut:
-    try:
-        meeting: int | None = proposal.meeting.pk
-    except Meeting.DoesNotExist:
-        meeting = None
+def proposal_out(view: selectors.ProposalView) -> ProposalOut:
+    proposal = view.proposal
     return ProposalOut(
         id=proposal.pk,
         process=proposal.process_id,
@@ -180,37 +165,31 @@ def proposal_out(user: object, proposal: Proposal, readiness: dict[str, int] | N
         proposed_by=proposal.proposed_by.username,
         proposing_party=proposal.proposing_party_id,
         decline_reason=proposal.decline_reason,
-        meeting=meeting,
-        my_readiness=readiness if readiness is not None else readiness_seen(user, [proposal])[proposal.pk],
+        meeting=view.meeting_id,
+        my_readiness={str(party): slot for party, slot in view.readiness.items()},
     )
 
 
-def minutes_visible(user: object, meeting: Meeting) -> bool:
-    """Draft minutes are for the plenary; approved minutes go wherever the meeting goes."""
-    if meeting.minutes_status == Meeting.MinutesStatus.APPROVED:
-        return True
-    return audience.PLENARY in roles_for(user, meeting.process).audiences()  # type: ignore[arg-type]
+def _proposal(request: HttpRequest, proposal: Proposal) -> ProposalOut:
+    return proposal_out(selectors.proposal_view(user=request.user, proposal=proposal))
 
 
-def meeting_out(user: object, meeting: Meeting) -> MeetingOut:
-    communique = selectors.communique_for(user=user, meeting=meeting)  # type: ignore[arg-type]
-    communique_out = None
-    if communique is not None:
-        roles = roles_for(user, meeting.process)  # type: ignore[arg-type]
-        seen = consents_seen(subjects=[communique], purpose=Purpose.COMMUNIQUE, roles=roles, own_only=True)
-        mine = seen[communique.pk]
-        communique_out = CommuniqueOut(
-            text=communique.text,
-            version=communique.version,
-            status=communique.status,
-            published_at=communique.published_at,
-            my_consent=bool(mine),
+def meeting_out(view: selectors.MeetingView) -> MeetingOut:
+    meeting = view.meeting
+    communique = None
+    if view.communique is not None:
+        c = view.communique.communique
+        communique = CommuniqueOut(
+            text=c.text,
+            version=c.version,
+            status=c.status,
+            published_at=c.published_at,
+            my_consent=view.communique.my_consent,
         )
     return MeetingOut(
         id=meeting.pk,
         process=meeting.process_id,
-        # The proposal stays with the plenary: others get no id to probe.
-        proposal=meeting.proposal_id if audience.PLENARY in roles_for(user, meeting.process).audiences() else None,  # type: ignore[arg-type]
+        proposal=view.proposal_id,
         title=meeting.title,
         format=meeting.format,
         modality=meeting.modality,
@@ -222,67 +201,64 @@ def meeting_out(user: object, meeting: Meeting) -> MeetingOut:
         status=meeting.status,
         status_reason=meeting.status_reason,
         outcomes=meeting.outcomes,
-        minutes=meeting.minutes if minutes_visible(user, meeting) else "",
+        minutes=view.minutes,
         minutes_version=meeting.minutes_version,
         minutes_status=meeting.minutes_status,
-        communique=communique_out,
+        communique=communique,
     )
 
 
-def _terms(payload: ProposalIn) -> dict[str, object]:
-    return {
-        "title": payload.title,
-        "format": payload.format,
-        "venue": payload.venue,
-        "timezone_name": payload.timezone,
-        "slots": [services.SlotIn(s.starts_at, s.ends_at) for s in payload.slots],
-        "agenda": payload.agenda,
-        "modality": payload.modality,
-        "delegation_size": payload.delegation_size,
-        "languages": payload.languages,
-        "interpretation": payload.interpretation,
-        "invited": payload.invited,
-    }
+def _meeting(request: HttpRequest, meeting_id: int) -> MeetingOut:
+    """The meeting as the reader may see it now (after a write, read again)."""
+    meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
+    return meeting_out(selectors.meeting_view(user=request.user, meeting=meeting))
+
+
+def _terms(payload: ProposalIn) -> ProposalTerms:
+    return ProposalTerms.of(
+        **payload.model_dump(exclude={"slots"}),
+        slots=[SlotIn(s.starts_at, s.ends_at) for s in payload.slots],
+    )
 
 
 @router.post("/processes/{process_id}/proposals", response={201: ProposalOut}, summary="Propose a meeting")
 def proposal_create(request: HttpRequest, process_id: int, payload: ProposalIn) -> Status[ProposalOut]:
     process = process_selectors.process_get(user=request.user, process_id=process_id)
-    proposal = services.proposal_create(actor=signed_in(request), process=process, **_terms(payload))  # type: ignore[arg-type]
-    return Status(201, proposal_out(request.user, proposal))
+    proposal = services.proposal_create(actor=signed_in(request), process=process, terms=_terms(payload))
+    return Status(201, _proposal(request, proposal))
 
 
 @router.get("/processes/{process_id}/proposals", response=ProposalList, summary="Proposals you may see")
 def proposal_list(request: HttpRequest, process_id: int) -> ProposalList:
     process = process_selectors.process_get(user=request.user, process_id=process_id)
     items = list(selectors.proposal_list(user=request.user, process_id=process.pk))
-    readiness = readiness_seen(request.user, items)
-    return ProposalList(items=[proposal_out(request.user, p, readiness[p.pk]) for p in items])
+    return ProposalList(items=[proposal_out(v) for v in selectors.proposal_views(user=request.user, proposals=items)])
 
 
 @router.get("/proposals/{proposal_id}", response=ProposalOut, summary="One proposal")
 def proposal_detail(request: HttpRequest, proposal_id: int) -> ProposalOut:
-    return proposal_out(request.user, selectors.proposal_get(user=request.user, proposal_id=proposal_id))
+    return _proposal(request, selectors.proposal_get(user=request.user, proposal_id=proposal_id))
 
 
 @router.post("/proposals/{proposal_id}/counter", response={201: ProposalOut}, summary="Counter-propose")
 def proposal_counter(request: HttpRequest, proposal_id: int, payload: ProposalIn) -> Status[ProposalOut]:
     proposal = selectors.proposal_get(user=request.user, proposal_id=proposal_id)
-    counter = services.proposal_counter(actor=signed_in(request), proposal=proposal, **_terms(payload))
-    return Status(201, proposal_out(request.user, counter))
+    counter = services.proposal_counter(actor=signed_in(request), proposal=proposal, terms=_terms(payload))
+    return Status(201, _proposal(request, counter))
 
 
 @router.post("/proposals/{proposal_id}/decline", response=ProposalOut, summary="Decline with a reason")
 def proposal_decline(request: HttpRequest, proposal_id: int, payload: ReasonIn) -> ProposalOut:
     proposal = selectors.proposal_get(user=request.user, proposal_id=proposal_id)
-    declined = services.proposal_decline(actor=signed_in(request), proposal=proposal, reason=payload.reason)
-    return proposal_out(request.user, declined)
+    services.proposal_decline(actor=signed_in(request), proposal=proposal, reason=payload.reason)
+    return _proposal(request, selectors.proposal_get(user=request.user, proposal_id=proposal_id))
 
 
 @router.post("/proposals/{proposal_id}/withdraw", response=ProposalOut, summary="Withdraw your proposal")
 def proposal_withdraw(request: HttpRequest, proposal_id: int) -> ProposalOut:
     proposal = selectors.proposal_get(user=request.user, proposal_id=proposal_id)
-    return proposal_out(request.user, services.proposal_withdraw(actor=signed_in(request), proposal=proposal))
+    services.proposal_withdraw(actor=signed_in(request), proposal=proposal)
+    return _proposal(request, selectors.proposal_get(user=request.user, proposal_id=proposal_id))
 
 
 @router.put("/proposals/{proposal_id}/readiness", response=ReadinessOut, summary="Say your party is ready")
@@ -295,13 +271,13 @@ def readiness_set(request: HttpRequest, proposal_id: int, payload: ReadinessIn) 
 @router.get("/processes/{process_id}/meetings", response=MeetingList, summary="Meetings you may see")
 def meeting_list(request: HttpRequest, process_id: int) -> MeetingList:
     process = process_selectors.process_get(user=request.user, process_id=process_id)
-    items = selectors.meeting_list(user=request.user, process_id=process.pk)
-    return MeetingList(items=[meeting_out(request.user, m) for m in items])
+    items = list(selectors.meeting_list(user=request.user, process_id=process.pk))
+    return MeetingList(items=[meeting_out(v) for v in selectors.meeting_views(user=request.user, meetings=items)])
 
 
 @router.get("/meetings/{meeting_id}", response=MeetingOut, summary="One meeting")
 def meeting_detail(request: HttpRequest, meeting_id: int) -> MeetingOut:
-    return meeting_out(request.user, selectors.meeting_get(user=request.user, meeting_id=meeting_id))
+    return _meeting(request, meeting_id)
 
 
 @router.post("/meetings/{meeting_id}/held", response=MeetingOut, summary="Record that the meeting was held")
@@ -311,32 +287,29 @@ def meeting_hold(request: HttpRequest, meeting_id: int, payload: HeldIn) -> Meet
     unknown = sorted(set(payload.attendance) - {u.username for u in users})
     if unknown:
         raise Invalid.one("attendance", f"no such account: {', '.join(unknown)}")
-    held = services.meeting_hold(actor=signed_in(request), meeting=meeting, attendance=users, outcomes=payload.outcomes)
-    return meeting_out(request.user, held)
+    services.meeting_hold(actor=signed_in(request), meeting=meeting, attendance=users, outcomes=payload.outcomes)
+    return _meeting(request, meeting_id)
 
 
 @router.post("/meetings/{meeting_id}/postpone", response=MeetingOut, summary="Postpone with a reason")
 def meeting_postpone(request: HttpRequest, meeting_id: int, payload: ReasonIn) -> MeetingOut:
     meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
-    return meeting_out(
-        request.user, services.meeting_postpone(actor=signed_in(request), meeting=meeting, reason=payload.reason)
-    )
+    services.meeting_postpone(actor=signed_in(request), meeting=meeting, reason=payload.reason)
+    return _meeting(request, meeting_id)
 
 
 @router.post("/meetings/{meeting_id}/cancel", response=MeetingOut, summary="Cancel with a reason")
 def meeting_cancel(request: HttpRequest, meeting_id: int, payload: ReasonIn) -> MeetingOut:
     meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
-    return meeting_out(
-        request.user, services.meeting_cancel(actor=signed_in(request), meeting=meeting, reason=payload.reason)
-    )
+    services.meeting_cancel(actor=signed_in(request), meeting=meeting, reason=payload.reason)
+    return _meeting(request, meeting_id)
 
 
 @router.put("/meetings/{meeting_id}/minutes", response=MeetingOut, summary="Draft the minutes (mediators)")
 def minutes_draft(request: HttpRequest, meeting_id: int, payload: TextIn) -> MeetingOut:
     meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
-    return meeting_out(
-        request.user, services.minutes_draft(actor=signed_in(request), meeting=meeting, text=payload.text)
-    )
+    services.minutes_draft(actor=signed_in(request), meeting=meeting, text=payload.text)
+    return _meeting(request, meeting_id)
 
 
 @router.put("/meetings/{meeting_id}/minutes/approval", response=StateOut, summary="Approve the minutes")
@@ -349,30 +322,24 @@ def minutes_approve(request: HttpRequest, meeting_id: int, payload: ApprovalIn) 
 def communique_draft(request: HttpRequest, meeting_id: int, payload: TextIn) -> Status[MeetingOut]:
     meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
     services.communique_draft(actor=signed_in(request), meeting=meeting, text=payload.text)
-    return Status(201, meeting_out(request.user, selectors.meeting_get(user=request.user, meeting_id=meeting_id)))
-
-
-def _communique(request: HttpRequest, meeting: Meeting) -> Communique:
-    communique = selectors.communique_for(user=request.user, meeting=meeting)
-    if communique is None:
-        raise NotFound("communiqué")
-    return communique
+    return Status(201, _meeting(request, meeting_id))
 
 
 @router.put("/meetings/{meeting_id}/communique", response=MeetingOut, summary="Amend the communiqué")
 def communique_amend(request: HttpRequest, meeting_id: int, payload: TextIn) -> MeetingOut:
     meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
-    services.communique_amend(actor=signed_in(request), communique=_communique(request, meeting), text=payload.text)
-    return meeting_out(request.user, selectors.meeting_get(user=request.user, meeting_id=meeting_id))
+    communique = selectors.communique_get(user=request.user, meeting=meeting)
+    services.communique_amend(actor=signed_in(request), communique=communique, text=payload.text)
+    return _meeting(request, meeting_id)
 
 
 @router.put("/meetings/{meeting_id}/communique/consent", response=StateOut, summary="Consent to the communiqué")
 def communique_consent(request: HttpRequest, meeting_id: int, payload: ConsentIn) -> StateOut:
     meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
-    status = services.communique_consent(
-        actor=signed_in(request), communique=_communique(request, meeting), consent=payload.consent
+    communique = selectors.communique_get(user=request.user, meeting=meeting)
+    return StateOut(
+        status=services.communique_consent(actor=signed_in(request), communique=communique, consent=payload.consent)
     )
-    return StateOut(status=status)
 
 
 @router.get("/register/meetings", auth=None, response=RegisterList, summary="The public register")
@@ -380,7 +347,7 @@ def register_meetings(request: HttpRequest) -> RegisterList:
     items = []
     for meeting in selectors.register_meetings():
         communique = getattr(meeting, "communique", None)
-        if communique is not None and communique.status != "published":
+        if communique is not None and communique.status != Communique.Status.PUBLISHED:
             communique = None
         items.append(
             RegisterEntry(

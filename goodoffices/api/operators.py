@@ -8,8 +8,9 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from goodoffices.accounts.models import signed_in
+from goodoffices.accounts.selectors import user_by_username
 from goodoffices.lib.errors import NotFound
-from goodoffices.policies import Permission, can
+from goodoffices.policies import Permission, can, visible_frameworks
 from goodoffices.processes import selectors, services
 from goodoffices.processes.models import Appointment, Framework, Mandate
 
@@ -93,10 +94,8 @@ def _mandate(request: HttpRequest, mandate_id: int) -> Mandate:
 
 @router.get("/frameworks", response=FrameworkList, summary="The frameworks you operate")
 def framework_list(request: HttpRequest) -> FrameworkList:
-    frameworks = Framework.objects.prefetch_related("members").order_by("name")
-    return FrameworkList(
-        items=[_framework_out(f) for f in frameworks if can(request.user, Permission.FRAMEWORK_MANAGE, f)]
-    )
+    frameworks = visible_frameworks(request.user).prefetch_related("members").order_by("name")
+    return FrameworkList(items=[_framework_out(f) for f in frameworks])
 
 
 @router.post("/frameworks", response={201: FrameworkOut}, summary="Create a framework (staff)")
@@ -110,7 +109,7 @@ def framework_create(request: HttpRequest, payload: FrameworkIn) -> Status[Frame
 @router.post("/frameworks/{framework_id}/operators", response={201: CreatedOut}, summary="Name an operator")
 def framework_operator_add(request: HttpRequest, framework_id: int, payload: UsernameIn) -> Status[CreatedOut]:
     framework = _framework(request, framework_id)
-    user = services.user_by_username(payload.username)
+    user = user_by_username(payload.username)
     operator = services.framework_operator_add(actor=signed_in(request), framework=framework, user=user)
     return Status(201, CreatedOut(id=operator.pk))
 
@@ -134,7 +133,7 @@ def process_create(request: HttpRequest, mandate_id: int, payload: ProcessIn) ->
 @router.post("/processes/{process_id}/appointments", response={201: CreatedOut}, summary="Appoint or admit")
 def appointment_make(request: HttpRequest, process_id: int, payload: AppointmentIn) -> Status[CreatedOut]:
     process = selectors.process_get(user=request.user, process_id=process_id)
-    user = services.user_by_username(payload.username)
+    user = user_by_username(payload.username)
     appointment = services.appointment_make(
         actor=signed_in(request), process=process, user=user, role=payload.role, organisation=payload.organisation
     )

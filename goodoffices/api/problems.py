@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from goodoffices.lib.errors import Conflict, Forbidden, Invalid, NotFound
+from goodoffices.lib.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge
 
 PROBLEM_TYPE = "https://goodoffices.example/problems/"
 
@@ -56,6 +56,8 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(Invalid)
     def invalid(request: HttpRequest, exc: Invalid) -> HttpResponse:
         errors = [{"field": e.field, "message": e.message} for e in exc.errors]
+        if isinstance(exc, TooLarge):
+            return problem(api, request, status=413, title="Content too large", detail=str(exc), errors=errors)
         return problem(api, request, status=422, title="Invalid request", detail=str(exc), errors=errors)
 
     @api.exception_handler(NotFound)

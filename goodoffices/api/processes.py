@@ -3,9 +3,10 @@ from ninja import Router
 from ninja.responses import Status
 
 from goodoffices.accounts.models import signed_in
+from goodoffices.accounts.selectors import user_by_username
 from goodoffices.events.models import Event
 from goodoffices.lib.errors import FieldError, Invalid, NotFound
-from goodoffices.policies import Roles, roles_for
+from goodoffices.policies import roles_for
 from goodoffices.processes import selectors, services
 from goodoffices.processes.models import DelegationMembership, Mandate, Process
 
@@ -51,13 +52,6 @@ def _mandate(process: Process) -> MandateOut:
     )
 
 
-def role_names(roles: Roles) -> list[str]:
-    names = [r for r in ("mediator", "observer", "monitor", "operator") if getattr(roles, r)]
-    for party_roles in roles.parties.values():
-        names.extend(sorted(party_roles))
-    return names
-
-
 def _event(event: Event) -> EventOut:
     return EventOut(
         seq=event.seq,
@@ -82,7 +76,7 @@ def process_detail(request: HttpRequest, process_id: int) -> ProcessOut:
     return ProcessOut(
         **_summary(process),  # type: ignore[arg-type]
         mandate=_mandate(process),
-        my_roles=role_names(roles_for(request.user, process)),
+        my_roles=roles_for(request.user, process).names(),
         delegations=[
             DelegationOut(
                 party={"id": party.pk, "name": party.name},  # type: ignore[arg-type]
@@ -124,7 +118,7 @@ def event_detail(request: HttpRequest, process_id: int, seq: int) -> EventOut:
 def member_add(request: HttpRequest, process_id: int, party_id: int, payload: MemberIn) -> Status[MemberOut]:
     process = selectors.process_get(user=request.user, process_id=process_id)
     party = selectors.party_get(user=request.user, process=process, party_id=party_id)
-    user = services.user_by_username(payload.username)
+    user = user_by_username(payload.username)
     membership = services.delegation_member_add(actor=signed_in(request), party=party, user=user, role=payload.role)
     return Status(201, MemberOut(id=membership.pk, username=user.username, name=str(user), role=membership.role))
 

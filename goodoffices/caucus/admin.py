@@ -4,7 +4,7 @@ exchanged when, not what was said."""
 
 from django.contrib import admin
 
-from goodoffices.processes.admin import ReadOnlyAdmin
+from goodoffices.web.admin import ReadOnlyAdmin
 
 from .models import CaucusDocument, CaucusMessage
 

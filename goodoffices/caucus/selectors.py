@@ -3,15 +3,10 @@
 from django.db.models import QuerySet
 
 from goodoffices.lib.errors import NotFound
-from goodoffices.policies import AnyUser, Permission, can
+from goodoffices.policies import AnyUser, Permission, can, require
 from goodoffices.processes.models import Party
 
 from .models import CaucusDocument, CaucusMessage
-
-
-def _require_view(user: AnyUser, party: Party, what: str) -> None:
-    if not can(user, Permission.CAUCUS_VIEW, party):
-        raise NotFound(what)
 
 
 def caucus_parties(*, user: AnyUser, parties: list[Party]) -> list[Party]:
@@ -20,12 +15,12 @@ def caucus_parties(*, user: AnyUser, parties: list[Party]) -> list[Party]:
 
 
 def caucus_messages(*, user: AnyUser, party: Party) -> QuerySet[CaucusMessage]:
-    _require_view(user, party, "caucus")
+    require(user, Permission.CAUCUS_VIEW, party, visible=False, what="caucus")
     return CaucusMessage.objects.filter(party=party).select_related("author").order_by("created_at", "id")
 
 
 def caucus_documents(*, user: AnyUser, party: Party) -> QuerySet[CaucusDocument]:
-    _require_view(user, party, "caucus")
+    require(user, Permission.CAUCUS_VIEW, party, visible=False, what="caucus")
     return CaucusDocument.objects.filter(party=party).select_related("uploaded_by").order_by("-uploaded_at", "-id")
 
 

@@ -22,8 +22,8 @@ from goodoffices.accounts.models import User
 from goodoffices.events.models import EventKind
 from goodoffices.events.services import event_record
 from goodoffices.lib import audience
-from goodoffices.lib.errors import FieldError, Forbidden, Invalid, NotFound
-from goodoffices.policies import Permission, can
+from goodoffices.lib.errors import FieldError, Invalid, TooLarge
+from goodoffices.policies import Permission, require
 from goodoffices.processes.models import Party
 
 from .models import MAX_MESSAGE_LENGTH, CaucusDocument, CaucusMessage, caucus_storage
@@ -53,16 +53,8 @@ ACCEPTED: dict[str, DocumentType] = {
 }
 
 
-class FileTooLarge(Invalid):
+class FileTooLarge(TooLarge):
     """An upload over CAUCUS_MAX_UPLOAD_BYTES; interfaces answer 413."""
-
-
-def _require(actor: User, permission: Permission, party: Party) -> None:
-    # The caucus of a party one may not view does not exist for them, as with any record.
-    if not can(actor, Permission.CAUCUS_VIEW, party):
-        raise NotFound("caucus")
-    if not can(actor, permission, party):
-        raise Forbidden(_("you may not post in this caucus"))
 
 
 def _valid_text(value: str) -> bool:
@@ -78,7 +70,7 @@ def _valid_text(value: str) -> bool:
 
 @transaction.atomic
 def caucus_message_post(*, actor: User, party: Party, body: str) -> CaucusMessage:
-    _require(actor, Permission.CAUCUS_POST, party)
+    require(actor, Permission.CAUCUS_POST, party, seen_with=Permission.CAUCUS_VIEW, what="caucus")
     body = (body or "").strip()
     if not body:
         raise Invalid.one("body", _("must not be empty"))
@@ -109,7 +101,7 @@ class _Inspected:
     content_type: str
 
 
-def _inspect(upload: UploadedFile, limit: int) -> _Inspected:
+def _inspect(upload: UploadedFile, limit: int) -> _Inspected:  # noqa: C901 - one pass over the upload: size, hash, text and type at once
     """Read the upload once: its size, its SHA-256 and its type as told by its content."""
     hasher = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
@@ -206,7 +198,7 @@ def _check_type(name: str, content_type: str) -> None:
 
 def caucus_document_upload(*, actor: User, party: Party, upload: UploadedFile) -> CaucusDocument:
     """Store a document in ``party``'s caucus, after checking its size and its content type."""
-    _require(actor, Permission.CAUCUS_POST, party)
+    require(actor, Permission.CAUCUS_POST, party, seen_with=Permission.CAUCUS_VIEW, what="caucus")
     limit: int = settings.CAUCUS_MAX_UPLOAD_BYTES
     name = _check_name(upload.name or "")
     # The declared size is checked before reading a byte; the real one again while reading.

@@ -5,17 +5,16 @@ Works without JavaScript; with htmx, posting a message swaps the thread in place
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from goodoffices.accounts.models import signed_in
-from goodoffices.lib.errors import Forbidden, Invalid, NotFound
 from goodoffices.processes import selectors as process_selectors
 from goodoffices.processes.models import Party
-from goodoffices.web.views import _process_context
+from goodoffices.web.shortcuts import attempt, process_context, visible_or_404
 
 from . import selectors, services
 from .downloads import document_response
@@ -23,14 +22,14 @@ from .forms import DocumentForm, MessageForm
 
 
 def _party(request: HttpRequest, process_id: int, party_id: int) -> Party:
-    try:
+    def read() -> Party:
         process = process_selectors.process_get(user=request.user, process_id=process_id)
         party = process_selectors.party_get(user=request.user, process=process, party_id=party_id)
         # Checked here too, so that a caucus one may not view is a 404 before any form is read.
         selectors.caucus_messages(user=request.user, party=party)
-    except NotFound:
-        raise Http404(_("No such caucus.")) from None
-    return party
+        return party
+
+    return visible_or_404(read)
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -46,7 +45,7 @@ def _page(
     status: int = 200,
 ) -> HttpResponse:
     context = {
-        **_process_context(request, party.process),
+        **process_context(request, party.process),
         "party": party,
         "thread": selectors.caucus_messages(user=request.user, party=party),
         "documents": selectors.caucus_documents(user=request.user, party=party),
@@ -67,20 +66,18 @@ def caucus(request: HttpRequest, process_id: int, party_id: int) -> HttpResponse
 def caucus_message_post(request: HttpRequest, process_id: int, party_id: int) -> HttpResponse:
     party = _party(request, process_id, party_id)
     form = MessageForm(request.POST)
-    if form.is_valid():
-        try:
-            services.caucus_message_post(actor=signed_in(request), party=party, body=form.cleaned_data["body"])
-        except Forbidden:
-            return render(request, "web/forbidden.html", status=403)
-        except Invalid as exc:
-            for error in exc.errors:
-                form.add_error("body" if error.field == "body" else None, error.message)
-        else:
-            if _is_htmx(request):
-                form = MessageForm()
-            else:
-                messages.success(request, _("Your message was posted in the caucus."))
-                return redirect("caucus", process_id=party.process_id, party_id=party.pk)
+    if (
+        form.is_valid()
+        and attempt(
+            request,
+            lambda: services.caucus_message_post(actor=signed_in(request), party=party, body=form.cleaned_data["body"]),
+            form=form,
+        ).done
+    ):
+        if not _is_htmx(request):
+            messages.success(request, _("Your message was posted in the caucus."))
+            return redirect("caucus", process_id=party.process_id, party_id=party.pk)
+        form = MessageForm()
     if _is_htmx(request):
         # htmx swaps only successful answers by default, so a refused message comes back as
         # 200 with its errors shown in the form it replaces.
@@ -96,30 +93,24 @@ def caucus_document_upload(request: HttpRequest, process_id: int, party_id: int)
     form = DocumentForm(request.POST, request.FILES)
     status = 422
     if form.is_valid():
-        try:
-            document = services.caucus_document_upload(
+        outcome = attempt(
+            request,
+            lambda: services.caucus_document_upload(
                 actor=signed_in(request), party=party, upload=form.cleaned_data["file"]
-            )
-        except Forbidden:
-            return render(request, "web/forbidden.html", status=403)
-        except services.FileTooLarge as exc:
-            status = 413
-            for error in exc.errors:
-                form.add_error("file", error.message)
-        except Invalid as exc:
-            for error in exc.errors:
-                form.add_error("file", error.message)
-        else:
-            messages.success(request, _("%(name)s was stored in the caucus.") % {"name": document.original_name})
+            ),
+            form=form,
+        )
+        if outcome.value is not None:
+            name = outcome.value.original_name
+            messages.success(request, _("%(name)s was stored in the caucus.") % {"name": name})
             return redirect("caucus", process_id=party.process_id, party_id=party.pk)
+        status = outcome.status
     return _page(request, party, document_form=form, status=status)
 
 
 @login_required
 @require_GET
 def caucus_document_download(request: HttpRequest, document_id: int) -> HttpResponseBase:
-    try:
-        document = selectors.caucus_document_get(user=request.user, document_id=document_id)
-        return document_response(document)
-    except NotFound:
-        raise Http404(_("No such document.")) from None
+    return visible_or_404(
+        lambda: document_response(selectors.caucus_document_get(user=request.user, document_id=document_id))
+    )

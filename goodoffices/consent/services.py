@@ -3,11 +3,9 @@ declassification) open a joint consent and pass each party's consent through her
 module decides, seals and reveals. It never acts on the outcome itself: the caller does,
 in the same transaction, from the ``ConsentResult`` it gets back."""
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import models, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from goodoffices.accounts.models import User
@@ -15,7 +13,6 @@ from goodoffices.events.models import EventKind
 from goodoffices.events.services import event_record
 from goodoffices.lib import audience
 from goodoffices.lib.errors import Conflict, Invalid
-from goodoffices.policies import Roles
 from goodoffices.processes.models import Party, Process
 
 from .models import Consent, JointConsent
@@ -45,12 +42,6 @@ def joint_consent_open(
     )
     joint.parties.set(parties)
     return joint
-
-
-def joint_consent_for(*, subject: models.Model, purpose: str) -> JointConsent | None:
-    return JointConsent.objects.filter(
-        subject_type=subject._meta.label_lower, subject_id=str(subject.pk), purpose=purpose, status="open"
-    ).first()
 
 
 def joint_consent_cancel(*, subject: models.Model, purpose: str) -> None:
@@ -126,27 +117,3 @@ def consent_set(*, actor: User, joint: JointConsent, party: Party, option: str |
         payload={"purpose": joint.purpose, "outcome": option},
     )
     return ConsentResult(reached=True, outcome=option)
-
-
-def consents_seen(
-    *, subjects: Sequence[models.Model], purpose: str, roles: Roles, own_only: bool = False
-) -> dict[int, dict[int, str]]:
-    """For each subject, the consents on its open joint consent that the reader may see, in one
-    query: its own parties', and (unless ``own_only``) for a mediator those given where mediators
-    may see them (``caucus:<party>``). Never another party's otherwise."""
-    result: dict[int, dict[int, str]] = {subject.pk: {} for subject in subjects}
-    if not subjects:
-        return result
-    visible = Q(party_id__in=list(roles.parties))
-    if roles.mediator and not own_only:
-        visible |= Q(audience__startswith="caucus:")
-    rows = Consent.objects.filter(
-        visible,
-        joint__subject_type=subjects[0]._meta.label_lower,
-        joint__subject_id__in=[str(subject.pk) for subject in subjects],
-        joint__purpose=purpose,
-        joint__status=JointConsent.Status.OPEN,
-    ).values_list("joint__subject_id", "party_id", "option")
-    for subject_id, party_id, option in rows:
-        result[int(subject_id)][party_id] = option
-    return result

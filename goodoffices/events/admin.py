@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from goodoffices.lib import audience
-from goodoffices.processes.admin import ReadOnlyAdmin
+from goodoffices.policies import restrict_for_staff
+from goodoffices.web.admin import ReadOnlyAdmin
 
 from .models import Event
 
@@ -20,7 +20,7 @@ class EventAdmin(ReadOnlyAdmin):
     fields = ("seq", "kind", "occurred_at", "actor", "process", "audience", "subject_type", "subject_id", "payload")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Event]:
-        return super().get_queryset(request).filter(audience__in=[audience.PUBLIC, audience.PROCESS])
+        return restrict_for_staff(super().get_queryset(request))
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         return self.fields

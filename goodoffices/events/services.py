@@ -1,7 +1,6 @@
 """The one way to write an event. Call it inside the service's transaction."""
 
 import secrets
-from datetime import UTC
 from typing import Any
 
 from django.db import models, transaction
@@ -37,10 +36,11 @@ def event_record(
         raise RuntimeError("event_record must run inside the service's transaction")
     if kind not in EventKind.values:
         raise ValueError(f"unknown event kind {kind!r}")
-    audience_kind, party_id = audiences.parse(audience)
-    if audience_kind != audiences.PUBLIC and audience_kind != audiences.MEDIATORS and process is None:
+    audience_kind, named_id = audiences.parse(audience)
+    without_process = (audiences.PUBLIC, audiences.SEALED, audiences.OPERATORS)
+    if audience_kind not in without_process and process is None:
         raise ValueError(f"audience {audience!r} needs a process")
-    if party_id is not None and not process.parties.filter(pk=party_id).exists():
+    if audiences.names_party(audience) and not process.parties.filter(pk=named_id).exists():
         raise ValueError(f"audience {audience!r} names a party outside the process")
     # Refuse payloads that have no canonical form before anything is written.
     canonical_json(payload)
@@ -59,19 +59,3 @@ def event_record(
     # Same transaction: the event and its leaf commit together or not at all.
     ledger_append(event)
     return event
-
-
-def event_canonical(event: Event) -> bytes:
-    """The event's canonical JSON (RFC 8785): the bytes the ledger hashes."""
-    return canonical_json(
-        {
-            "seq": event.seq,
-            "kind": event.kind,
-            "at": event.occurred_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-            "actor": event.actor_id,
-            "process": event.process_id,
-            "subject": {"type": event.subject_type, "id": event.subject_id},
-            "audience": event.audience,
-            "payload": event.payload,
-        }
-    )

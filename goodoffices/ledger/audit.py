@@ -7,10 +7,11 @@ mismatches it would cause above it.
 
 from collections.abc import Iterator
 
+from goodoffices.events.entries import event_entry
 from goodoffices.events.models import Event
 from goodoffices.lib.ledger import leaf_hash, node_hash, stored_hash_count
 
-from .log import event_entry, tree_size
+from .log import tree_size
 from .models import StoredHash
 
 MAX_LISTED = 100

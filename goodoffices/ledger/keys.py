@@ -6,8 +6,7 @@ from django.conf import settings
 
 from goodoffices.lib.ledger import Ed25519Signer, generate_key
 from goodoffices.lib.ledger.errors import KeyFormatError
-
-from .keyfile import read_secret, write_secret
+from goodoffices.lib.ledger.keyfile import read_secret, write_secret
 
 
 class LogKeyUnavailable(Exception):

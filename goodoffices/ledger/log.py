@@ -10,12 +10,12 @@ from functools import cached_property
 
 from django.db.models import Max
 
+from goodoffices.events.entries import event_entry
 from goodoffices.events.models import Event
 from goodoffices.lib.errors import Invalid
 from goodoffices.lib.ledger import (
     Checkpoint,
     leaf_hash,
-    ledger_entry,
     prove_record,
     stored_hash_count,
     stored_hashes_for_append,
@@ -38,14 +38,6 @@ class DatabaseHashReader:
         if missing:
             raise StorageError(f"stored hash {min(missing)} is missing")
         return [found[i] for i in indexes]
-
-
-def event_entry(event: Event) -> bytes:
-    """The ledger entry of ``event``: its canonical JSON if public, else a sealed commitment."""
-    # The events services import this module to append; importing them at call time breaks the cycle.
-    from goodoffices.events.services import event_canonical
-
-    return ledger_entry(audience=event.audience, salt=event.salt, canonical=event_canonical(event))
 
 
 def ledger_append(event: Event) -> None:

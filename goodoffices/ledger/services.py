@@ -6,8 +6,9 @@ from typing import Any
 
 from django.db import transaction
 
+from goodoffices.events.entries import event_canonical
 from goodoffices.events.models import Event, EventKind
-from goodoffices.events.services import event_canonical, event_record
+from goodoffices.events.services import event_record
 from goodoffices.lib import audience
 from goodoffices.lib.errors import Invalid
 from goodoffices.lib.ledger import Checkpoint, CosignatureVerifier, Ed25519Verifier
@@ -98,7 +99,7 @@ class CosignatureReceipt:
 
 
 @transaction.atomic
-def cosignature_submit(*, note: bytes, log: Ed25519Verifier) -> CosignatureReceipt:
+def cosignature_submit(*, note: bytes, log: Ed25519Verifier) -> CosignatureReceipt:  # noqa: C901 - each refusal has its own HTTP status
     """Check a witness's cosigned checkpoint of this log and store its cosignatures.
 
     Refusals: malformed (400), not this log's checkpoint or signature (400), a size

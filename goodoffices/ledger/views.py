@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
+from goodoffices.events.entries import event_entry
 from goodoffices.events.models import Event, EventKind
 from goodoffices.lib.ledger import leaf_hash, parse_tile_path, verify_inclusion
 from goodoffices.lib.ledger.errors import ProofError, TilePathError
@@ -19,7 +20,7 @@ from goodoffices.lib.ledger.note import MAX_NOTE_SIZE
 
 from .checkpoints import SignedCheckpoint, signed_checkpoint
 from .keys import LogKeyUnavailable, log_signer
-from .log import BeyondTree, LogView, event_entry
+from .log import BeyondTree, LogView
 from .models import Witness
 from .services import CosignatureRefused, cosignature_submit
 

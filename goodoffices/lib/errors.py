@@ -41,5 +41,9 @@ class Invalid(DomainError):
         return "; ".join(f"{e.field}: {e.message}" for e in self.errors)
 
 
+class TooLarge(Invalid):
+    """Bad input because it is too large (an upload over its limit): interfaces answer 413."""
+
+
 class Conflict(DomainError):
     """The request is valid but the object's state no longer allows it (already decided)."""

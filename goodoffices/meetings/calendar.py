@@ -23,7 +23,9 @@ def calendar_for(meetings: Iterable[Meeting], base_url: str) -> bytes:
         event.add("dtstart", meeting.starts_at.astimezone(zone))
         event.add("dtend", meeting.ends_at.astimezone(zone))
         event.add("dtstamp", timezone.now())
-        event.add("status", "CONFIRMED" if meeting.status in ("confirmed", "held") else "TENTATIVE")
+        event.add(
+            "status", "CONFIRMED" if meeting.status in (Meeting.Status.CONFIRMED, Meeting.Status.HELD) else "TENTATIVE"
+        )
         event.add("url", base_url.rstrip("/") + f"/meetings/{meeting.pk}/")
         if meeting.agenda:
             event.add("description", "\n".join(meeting.agenda))

@@ -1,12 +1,15 @@
 import zoneinfo
+from datetime import datetime
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from goodoffices.processes.models import Process
 
 from .models import MeetingFormat, Modality
+from .terms import ProposalTerms, SlotIn
 
 SLOT_ROWS = 3
 
@@ -48,13 +51,46 @@ class ProposalForm(forms.Form):
                 self.add_error(f"slot{i}_end" if start else f"slot{i}_start", _("Give both the start and the end."))
         return cleaned
 
-    def slot_pairs(self) -> list[tuple[object, object]]:
-        pairs = []
+    @staticmethod
+    def initial_from(terms: ProposalTerms | None) -> dict[str, Any]:
+        """The form filled in from existing terms (a counter-proposal starts from what it answers)."""
+        if terms is None:
+            return {"timezone": "Europe/Zurich"}
+        return {
+            "title": terms.title,
+            "format": terms.format,
+            "modality": terms.modality,
+            "venue": terms.venue,
+            "timezone": terms.timezone,
+            "agenda": list(terms.agenda),
+            "delegation_size": terms.delegation_size,
+            "interpretation": terms.interpretation,
+        }
+
+    def terms(self) -> ProposalTerms:
+        """The terms as typed; the service decides whether they are reasonable."""
+        data = self.cleaned_data
+        slots = []
         for i in range(SLOT_ROWS):
-            start, end = self.cleaned_data.get(f"slot{i}_start"), self.cleaned_data.get(f"slot{i}_end")
-            if start or end:
-                pairs.append((start, end))
-        return pairs
+            start, end = data.get(f"slot{i}_start"), data.get(f"slot{i}_end")
+            if start and end:
+                slots.append(SlotIn(_venue_time(start), _venue_time(end)))
+        return ProposalTerms.of(
+            title=data["title"],
+            format=data["format"],
+            modality=data["modality"],
+            venue=data["venue"],
+            timezone=data["timezone"],
+            agenda=data["agenda"],
+            delegation_size=data["delegation_size"],
+            interpretation=data["interpretation"],
+            slots=slots,
+        )
+
+
+def _venue_time(value: datetime) -> datetime:
+    # datetime-local is the venue's wall-clock time: drop the reader's zone Django added.
+    return timezone.make_naive(value) if timezone.is_aware(value) else value
 
 
 class ReasonForm(forms.Form):

@@ -1,10 +1,17 @@
-"""Reads of proposals, meetings and communiqués, already restricted by audience."""
+"""Reads of proposals, meetings and communiqués, already restricted by audience, and the one
+read model of each: the proposal or meeting as this reader may see it, with what the reader
+may do to it. The web pages and the API both render these; neither decides anything itself."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from goodoffices.consent.models import Purpose
+from goodoffices.consent.selectors import consents_seen, joint_consents_open
 from goodoffices.lib import audience
 from goodoffices.lib.errors import NotFound
-from goodoffices.policies import AnyUser, restrict_by_audience, roles_for
+from goodoffices.policies import AnyUser, Permission, can, restrict_by_audience, roles_for
 
 from .models import Communique, Meeting, Notification, Proposal
 
@@ -13,13 +20,13 @@ def proposal_list(*, user: AnyUser, process_id: int | None = None) -> QuerySet[P
     qs = Proposal.objects.all() if process_id is None else Proposal.objects.filter(process_id=process_id)
     return (
         restrict_by_audience(user, qs)
-        .select_related("process__mandate_version", "proposing_party", "proposed_by", "meeting")
+        .select_related("process__mandate_version", "proposing_party", "proposed_by", "meeting", "parent")
         .prefetch_related("slots", "counters")
     )
 
 
 def proposal_get(*, user: AnyUser, proposal_id: int) -> Proposal:
-    proposal = proposal_list(user=user).select_related("process__mandate_version").filter(pk=proposal_id).first()
+    proposal = proposal_list(user=user).filter(pk=proposal_id).first()
     if proposal is None:
         raise NotFound("proposal")
     return proposal
@@ -31,7 +38,7 @@ def meeting_list(*, user: AnyUser, process_id: int | None = None) -> QuerySet[Me
 
 
 def meeting_get(*, user: AnyUser, meeting_id: int) -> Meeting:
-    meeting = meeting_list(user=user).select_related("process__mandate_version").filter(pk=meeting_id).first()
+    meeting = meeting_list(user=user).filter(pk=meeting_id).first()
     if meeting is None:
         raise NotFound("meeting")
     return meeting
@@ -45,6 +52,13 @@ def communique_for(*, user: AnyUser, meeting: Meeting) -> Communique | None:
         return None
     if communique is None or communique.audience not in roles_for(user, meeting.process).audiences():
         return None
+    return communique
+
+
+def communique_get(*, user: AnyUser, meeting: Meeting) -> Communique:
+    communique = communique_for(user=user, meeting=meeting)
+    if communique is None:
+        raise NotFound("communiqué")
     return communique
 
 
@@ -69,3 +83,147 @@ def notification_list(*, user: AnyUser) -> QuerySet[Notification]:
     if not user.is_authenticated:
         return Notification.objects.none()
     return Notification.objects.filter(user_id=user.pk)
+
+
+# The read models.
+
+
+@dataclass(frozen=True)
+class ProposalView:
+    """A proposal as one reader may see it."""
+
+    proposal: Proposal
+    # Party id -> slot index of the readiness the reader may see: its own party's, and for a
+    # mediator every party's where the mandate lets mediators see readiness.
+    readiness: dict[int, int]
+    # The same, for the parties that are not the reader's own.
+    others_readiness: dict[int, int]
+    my_slot: int | None
+    meeting_id: int | None
+    may_respond: bool
+    may_decline: bool
+    may_counter: bool
+    may_withdraw: bool
+
+
+def proposal_views(*, user: AnyUser, proposals: Sequence[Proposal]) -> list[ProposalView]:
+    """Read models of ``proposals`` (of one process), in a fixed number of queries."""
+    if not proposals:
+        return []
+    roles = roles_for(user, proposals[0].process)
+    seen = consents_seen(subjects=proposals, purpose=Purpose.READINESS, roles=roles)
+    views = []
+    for proposal in proposals:
+        readiness = {party: int(option) for party, option in seen[proposal.pk].items()}
+        mine = [slot for party, slot in readiness.items() if party in roles.parties]
+        is_open = proposal.status == Proposal.Status.OPEN
+        try:
+            meeting_id: int | None = proposal.meeting.pk
+        except Meeting.DoesNotExist:
+            meeting_id = None
+        views.append(
+            ProposalView(
+                proposal=proposal,
+                readiness=readiness,
+                others_readiness={party: slot for party, slot in readiness.items() if party not in roles.parties},
+                my_slot=mine[0] if mine else None,
+                meeting_id=meeting_id,
+                may_respond=is_open and can(user, Permission.PROPOSAL_RESPOND, proposal),
+                may_decline=is_open and can(user, Permission.PROPOSAL_DECLINE, proposal),
+                may_counter=is_open and can(user, Permission.PROPOSAL_CREATE, proposal.process),
+                may_withdraw=is_open and can(user, Permission.PROPOSAL_WITHDRAW, proposal),
+            )
+        )
+    return views
+
+
+def proposal_view(*, user: AnyUser, proposal: Proposal) -> ProposalView:
+    return proposal_views(user=user, proposals=[proposal])[0]
+
+
+@dataclass(frozen=True)
+class CommuniqueView:
+    communique: Communique
+    my_consent: bool
+
+
+@dataclass(frozen=True)
+class DeclassificationView:
+    """A declassification awaiting every party's consent."""
+
+    to: str
+    my_consent: bool
+
+
+@dataclass(frozen=True)
+class MeetingView:
+    """A meeting as one reader may see it: what it may read, and what it may do."""
+
+    meeting: Meeting
+    # The proposal behind it stays with the plenary: others get no id to probe.
+    proposal_id: int | None
+    # Draft minutes are for the plenary; approved minutes go wherever the meeting goes.
+    minutes_visible: bool
+    minutes: str
+    my_minutes_approval: bool
+    communique: CommuniqueView | None
+    declassification: DeclassificationView | None
+    may_record: bool
+    may_approve_minutes: bool
+    may_draft_communique: bool
+    may_consent_communique: bool
+    may_request_declassification: bool
+    may_consent_declassification: bool
+
+
+def meeting_views(*, user: AnyUser, meetings: Sequence[Meeting]) -> list[MeetingView]:
+    """Read models of ``meetings`` (of one process), in a fixed number of queries."""
+    if not meetings:
+        return []
+    roles = roles_for(user, meetings[0].process)
+    communiques = {m.pk: c for m in meetings if (c := communique_for(user=user, meeting=m)) is not None}
+    communique_consents = consents_seen(
+        subjects=list(communiques.values()), purpose=Purpose.COMMUNIQUE, roles=roles, own_only=True
+    )
+    minutes_approvals = consents_seen(subjects=meetings, purpose=Purpose.MINUTES, roles=roles, own_only=True)
+    declassification_consents = consents_seen(
+        subjects=meetings, purpose=Purpose.DECLASSIFICATION, roles=roles, own_only=True
+    )
+    pending = joint_consents_open(subjects=meetings, purpose=Purpose.DECLASSIFICATION) if roles.in_plenary else {}
+    views = []
+    for meeting in meetings:
+        communique = communiques.get(meeting.pk)
+        minutes_visible = meeting.minutes_status == Meeting.MinutesStatus.APPROVED or can(
+            user, Permission.MINUTES_DRAFT_VIEW, meeting
+        )
+        joint = pending.get(meeting.pk)
+        views.append(
+            MeetingView(
+                meeting=meeting,
+                proposal_id=meeting.proposal_id if can(user, Permission.PROPOSAL_REFERENCE_VIEW, meeting) else None,
+                minutes_visible=minutes_visible,
+                minutes=meeting.minutes if minutes_visible else "",
+                my_minutes_approval=bool(minutes_approvals[meeting.pk]),
+                communique=(
+                    CommuniqueView(communique, bool(communique_consents[communique.pk]))
+                    if communique is not None
+                    else None
+                ),
+                declassification=(
+                    DeclassificationView(joint.question, bool(declassification_consents[meeting.pk]))
+                    if joint is not None
+                    else None
+                ),
+                may_record=can(user, Permission.MEETING_RECORD, meeting),
+                may_approve_minutes=can(user, Permission.MEETING_APPROVE, meeting),
+                may_draft_communique=can(user, Permission.COMMUNIQUE_DRAFT, meeting),
+                may_consent_communique=can(user, Permission.COMMUNIQUE_CONSENT, meeting),
+                may_request_declassification=can(user, Permission.DECLASSIFICATION_REQUEST, meeting),
+                may_consent_declassification=can(user, Permission.DECLASSIFICATION_CONSENT, meeting),
+            )
+        )
+    return views
+
+
+def meeting_view(*, user: AnyUser, meeting: Meeting) -> MeetingView:
+    return meeting_views(user=user, meetings=[meeting])[0]

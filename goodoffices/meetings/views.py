@@ -1,3 +1,6 @@
+"""The meetings pages: one view per page and one per action, each a thin call of one service
+or selector; what a reader may do comes from the read models (``selectors.*_view``)."""
+
 import hashlib
 from collections.abc import Callable
 from datetime import datetime
@@ -18,138 +21,74 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from goodoffices.accounts.models import User, signed_in
-from goodoffices.consent.models import Purpose
-from goodoffices.consent.services import consents_seen, joint_consent_for
-from goodoffices.lib.errors import Conflict, Forbidden, Invalid, NotFound
-from goodoffices.policies import Permission, can, roles_for
+from goodoffices.policies import Permission, attendance_candidates, can
 from goodoffices.processes import selectors as process_selectors
+from goodoffices.web.shortcuts import attempt, record_id, visible_or_404
 
 from . import selectors, services
 from .calendar import calendar_for
 from .forms import SLOT_ROWS, HeldForm, ProposalForm, ReasonForm, TextForm
 from .models import CalendarFeed, Communique, Meeting
-
-
-def _id(raw: str) -> int:
-    """A record id from a query string: anything but a plain positive number is not found."""
-    if not raw.isdigit() or len(raw) > 18:
-        raise Http404(_("Not found."))
-    return int(raw)
-
-
-def _or_404(get: Callable[[], Any]) -> Any:
-    try:
-        return get()
-    except NotFound:
-        raise Http404(_("Not found.")) from None
-
-
-def _run(request: HttpRequest, form: forms.Form | None, action: Callable[[], Any]) -> Any | None:
-    """Run a service; turn its refusals into form errors or messages. None means refused."""
-    try:
-        return action()
-    except Invalid as exc:
-        for error in exc.errors:
-            field = error.field if form is not None and error.field in form.fields else None
-            if form is not None:
-                form.add_error(field, error.message)
-            else:
-                messages.error(request, error.message)
-    except Conflict as exc:
-        if form is not None:
-            form.add_error(None, str(exc))
-        else:
-            messages.error(request, str(exc))
-    except Forbidden:
-        raise PermissionDenied from None
-    return None
-
-
-def _forbidden(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/forbidden.html", status=403)
+from .terms import ProposalTerms
 
 
 @login_required
 def meetings(request: HttpRequest, process_id: int) -> HttpResponse:
-    process = _or_404(lambda: process_selectors.process_get(user=request.user, process_id=process_id))
-    roles = roles_for(request.user, process)
+    process = visible_or_404(lambda: process_selectors.process_get(user=request.user, process_id=process_id))
     return render(
         request,
         "meetings/list.html",
         {
             "process": process,
-            "roles": roles,
             "tab": "meetings",
             "proposals": selectors.proposal_list(user=request.user, process_id=process.pk),
             "meeting_list": selectors.meeting_list(user=request.user, process_id=process.pk),
             "may_propose": can(request.user, Permission.PROPOSAL_CREATE, process),
+            "may_see_proposals": can(request.user, Permission.PROPOSALS_VIEW, process),
         },
     )
 
 
-def _proposal_terms(form: ProposalForm) -> dict[str, Any]:
-    data = form.cleaned_data
-    return {
-        "title": data["title"],
-        "format": data["format"],
-        "modality": data["modality"],
-        "venue": data["venue"],
-        "timezone_name": data["timezone"],
-        "agenda": data["agenda"],
-        "delegation_size": data["delegation_size"],
-        "interpretation": data["interpretation"],
-        "slots": [services.SlotIn(_naive(s), _naive(e)) for s, e in form.slot_pairs() if s and e],
-    }
-
-
-def _naive(value: object) -> datetime:
-    # datetime-local is the venue's wall-clock time: drop the reader's zone Django added.
-    assert isinstance(value, datetime)
-    return timezone.make_naive(value) if timezone.is_aware(value) else value
-
-
 @login_required
 def proposal_create(request: HttpRequest, process_id: int) -> HttpResponse:
-    process = _or_404(lambda: process_selectors.process_get(user=request.user, process_id=process_id))
+    """Propose a meeting; with ``?counter=<id>`` answer a proposal, with ``?reschedule=<id>``
+    propose new times for a postponed meeting."""
+    process = visible_or_404(lambda: process_selectors.process_get(user=request.user, process_id=process_id))
     if not can(request.user, Permission.PROPOSAL_CREATE, process):
-        return _forbidden(request)
+        raise PermissionDenied
     parent = None
     reschedules = None
     if "counter" in request.GET:
-        parent_id = _id(request.GET["counter"])
-        parent = _or_404(lambda: selectors.proposal_get(user=request.user, proposal_id=parent_id))
+        parent_id = record_id(request.GET["counter"])
+        parent = visible_or_404(lambda: selectors.proposal_get(user=request.user, proposal_id=parent_id))
     if "reschedule" in request.GET:
-        meeting_id = _id(request.GET["reschedule"])
-        reschedules = _or_404(lambda: selectors.meeting_get(user=request.user, meeting_id=meeting_id))
+        meeting_id = record_id(request.GET["reschedule"])
+        reschedules = visible_or_404(lambda: selectors.meeting_get(user=request.user, meeting_id=meeting_id))
     base = parent or (reschedules.proposal if reschedules else None)
-    initial = (
-        {
-            "title": base.title,
-            "format": base.format,
-            "modality": base.modality,
-            "venue": base.venue,
-            "timezone": base.timezone,
-            "agenda": base.agenda,
-            "delegation_size": base.delegation_size,
-        }
-        if base
-        else {"timezone": "Europe/Zurich"}
-    )
+    initial = ProposalForm.initial_from(ProposalTerms.from_proposal(base) if base else None)
     form = ProposalForm(request.POST or None, process=process, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        actor = signed_in(request)
-        terms = _proposal_terms(form)
-        if parent is not None:
-            proposal = _run(request, form, lambda: services.proposal_counter(actor=actor, proposal=parent, **terms))
-        else:
-            proposal = _run(
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            actor, terms = signed_in(request), form.terms()
+            outcome = attempt(
                 request,
-                form,
-                lambda: services.proposal_create(actor=actor, process=process, reschedules=reschedules, **terms),
+                (
+                    (lambda: services.proposal_counter(actor=actor, proposal=parent, terms=terms))
+                    if parent is not None
+                    else (
+                        lambda: services.proposal_create(
+                            actor=actor, process=process, terms=terms, reschedules=reschedules
+                        )
+                    )
+                ),
+                form=form,
             )
-        if proposal is not None:
-            messages.success(request, _("The proposal is sent to the parties and the mediators."))
-            return redirect("proposal", proposal.pk)
+            if outcome.value is not None:
+                messages.success(request, _("The proposal is sent to the parties and the mediators."))
+                return redirect("proposal", outcome.value.pk)
+            status = outcome.status
     return render(
         request,
         "meetings/proposal_form.html",
@@ -159,19 +98,15 @@ def proposal_create(request: HttpRequest, process_id: int) -> HttpResponse:
             "parent": parent,
             "reschedules": reschedules,
             "slot_rows": range(SLOT_ROWS),
-            "status": 422 if form.errors else 200,
         },
-        status=422 if form.errors else 200,
+        status=status,
     )
 
 
 @login_required
 def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
-    proposal = _or_404(lambda: selectors.proposal_get(user=request.user, proposal_id=proposal_id))
-    roles = roles_for(request.user, proposal.process)
-    seen = consents_seen(subjects=[proposal], purpose=Purpose.READINESS, roles=roles)[proposal.pk]
-    mine = {pid: option for pid, option in seen.items() if pid in roles.parties}
-    everyone = seen if roles.mediator else {}
+    proposal = visible_or_404(lambda: selectors.proposal_get(user=request.user, proposal_id=proposal_id))
+    view = selectors.proposal_view(user=request.user, proposal=proposal)
     parties = {p.pk: p.name for p in proposal.process.parties.all()}
     return render(
         request,
@@ -179,219 +114,270 @@ def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
         {
             "process": proposal.process,
             "proposal": proposal,
-            "roles": roles,
-            "my_slot": next(iter(mine.values()), None),
-            "mediator_view": [(parties[pid], int(opt)) for pid, opt in everyone.items()],
-            "may_respond": can(request.user, Permission.PROPOSAL_RESPOND, proposal) and proposal.status == "open",
-            "may_counter": can(request.user, Permission.PROPOSAL_CREATE, proposal.process)
-            and proposal.status == "open",
-            "may_withdraw": proposal.status == "open"
-            and (proposal.proposed_by_id == request.user.pk or roles.mediator),
+            "view": view,
+            "my_slot": view.my_slot,
+            "others_readiness": [(parties[pid], slot) for pid, slot in view.others_readiness.items()],
             "counters": proposal.counters.all(),
-            "meeting": Meeting.objects.filter(proposal=proposal).first(),
             "decline_form": ReasonForm(),
         },
     )
 
 
+def _proposal_action(
+    request: HttpRequest, proposal_id: int, act: Callable[[Any, User], Any], done: Callable[[Any], str]
+) -> HttpResponse:
+    """Run one act on a proposal and come back to it with a message saying what happened."""
+    proposal = visible_or_404(lambda: selectors.proposal_get(user=request.user, proposal_id=proposal_id))
+    outcome = attempt(request, lambda: act(proposal, signed_in(request)))
+    if outcome.done:
+        messages.success(request, done(outcome.value))
+        meeting = getattr(outcome.value, "meeting", None)
+        if isinstance(meeting, Meeting):
+            return redirect("meeting", meeting.pk)
+    return redirect("proposal", proposal.pk)
+
+
 @login_required
 @require_POST
 def proposal_readiness(request: HttpRequest, proposal_id: int) -> HttpResponse:
-    proposal = _or_404(lambda: selectors.proposal_get(user=request.user, proposal_id=proposal_id))
     ready = request.POST.get("ready") == "1"
-    try:
-        slot = int(request.POST.get("slot", "0"))
-    except ValueError:
-        slot = -1
-    result = _run(
+    raw_slot = request.POST.get("slot", "0")
+    slot = int(raw_slot) if raw_slot.isdigit() and len(raw_slot) < 3 else -1
+
+    def said(result: services.Readiness) -> str:
+        if result.meeting is not None:
+            return _("Every party is ready: the meeting is confirmed.")
+        if ready:
+            return _("Your readiness is recorded. You will be told when the meeting is confirmed.")
+        return _("Your readiness is withdrawn.")
+
+    return _proposal_action(
         request,
-        None,
-        lambda: services.readiness_set(actor=signed_in(request), proposal=proposal, ready=ready, slot=slot),
+        proposal_id,
+        lambda proposal, actor: services.readiness_set(actor=actor, proposal=proposal, ready=ready, slot=slot),
+        said,
     )
-    if result is not None and result.meeting is not None:
-        messages.success(request, _("Every party is ready: the meeting is confirmed."))
-        return redirect("meeting", result.meeting.pk)
-    if result is not None:
-        messages.success(
-            request,
-            _("Your readiness is recorded. You will be told when the meeting is confirmed.")
-            if ready
-            else _("Your readiness is withdrawn."),
-        )
-    return redirect("proposal", proposal.pk)
 
 
 @login_required
 @require_POST
 def proposal_decline(request: HttpRequest, proposal_id: int) -> HttpResponse:
-    proposal = _or_404(lambda: selectors.proposal_get(user=request.user, proposal_id=proposal_id))
     form = ReasonForm(request.POST)
-    if form.is_valid():
-        if _run(
-            request,
-            None,
-            lambda: services.proposal_decline(
-                actor=signed_in(request), proposal=proposal, reason=form.cleaned_data["reason"]
-            ),
-        ):
-            messages.success(request, _("The proposal is declined."))
-    else:
+    if not form.is_valid():
+        visible_or_404(lambda: selectors.proposal_get(user=request.user, proposal_id=proposal_id))
         messages.error(request, _("Say why you decline the proposal."))
-    return redirect("proposal", proposal.pk)
+        return redirect("proposal", proposal_id)
+    return _proposal_action(
+        request,
+        proposal_id,
+        lambda proposal, actor: services.proposal_decline(
+            actor=actor, proposal=proposal, reason=form.cleaned_data["reason"]
+        ),
+        lambda _result: _("The proposal is declined."),
+    )
 
 
 @login_required
 @require_POST
 def proposal_withdraw(request: HttpRequest, proposal_id: int) -> HttpResponse:
-    proposal = _or_404(lambda: selectors.proposal_get(user=request.user, proposal_id=proposal_id))
-    if _run(request, None, lambda: services.proposal_withdraw(actor=signed_in(request), proposal=proposal)):
-        messages.success(request, _("The proposal is withdrawn."))
-    return redirect("proposal", proposal.pk)
+    return _proposal_action(
+        request,
+        proposal_id,
+        lambda proposal, actor: services.proposal_withdraw(actor=actor, proposal=proposal),
+        lambda _result: _("The proposal is withdrawn."),
+    )
 
 
 def _people(meeting: Meeting) -> list[tuple[str, str]]:
-    process = meeting.process
-    users = User.objects.filter(appointments__process=process, appointments__role="mediator") | User.objects.filter(
-        delegations__party__process=process
-    )
-    return [(u.username, str(u)) for u in users.distinct().order_by("username")]
+    return [(u.username, str(u)) for u in attendance_candidates(meeting.process)]
 
 
 @login_required
 def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = _or_404(lambda: selectors.meeting_get(user=request.user, meeting_id=meeting_id))
-    roles = roles_for(request.user, meeting.process)
-    communique = selectors.communique_for(user=request.user, meeting=meeting)
-    communique_consent: dict[int, str] = {}
-    if communique is not None:
-        communique_consent = consents_seen(
-            subjects=[communique], purpose=Purpose.COMMUNIQUE, roles=roles, own_only=True
-        )[communique.pk]
-    minutes_consent = consents_seen(subjects=[meeting], purpose=Purpose.MINUTES, roles=roles, own_only=True)[meeting.pk]
+    meeting = visible_or_404(lambda: selectors.meeting_get(user=request.user, meeting_id=meeting_id))
+    view = selectors.meeting_view(user=request.user, meeting=meeting)
+    communique = view.communique.communique if view.communique else None
     return render(
         request,
         "meetings/meeting.html",
         {
             "process": meeting.process,
             "meeting": meeting,
-            "roles": roles,
+            "view": view,
             "communique": communique,
-            "i_consented": bool(communique_consent),
-            "i_approved": bool(minutes_consent),
-            "may_record": can(request.user, Permission.MEETING_RECORD, meeting),
-            "may_approve": can(request.user, Permission.MEETING_APPROVE, meeting),
-            "may_draft": can(request.user, Permission.COMMUNIQUE_DRAFT, meeting),
-            "may_consent": can(request.user, Permission.COMMUNIQUE_CONSENT, meeting),
-            "held_form": HeldForm(people=_people(meeting)),
+            "held_form": HeldForm(people=_people(meeting)) if view.may_record else None,
             "postpone_form": ReasonForm(prefix="postpone"),
             "cancel_form": ReasonForm(prefix="cancel"),
-            "minutes_form": TextForm(prefix="minutes", initial={"text": meeting.minutes}),
+            "minutes_form": TextForm(prefix="minutes", initial={"text": view.minutes}),
             "communique_form": TextForm(prefix="communique", initial={"text": communique.text if communique else ""}),
             "attendance": meeting.attendance.all(),
-            "declassification": _pending_declassification(request, meeting, roles),
         },
     )
 
 
-def _pending_declassification(request: HttpRequest, meeting: Meeting, roles: Any) -> dict[str, Any] | None:
-    """The declassification awaiting consent, for the plenary; with the reader's own consent."""
-    joint = joint_consent_for(subject=meeting, purpose=Purpose.DECLASSIFICATION)
-    if joint is None or not (roles.mediator or roles.parties):
-        return None
-    mine = consents_seen(subjects=[meeting], purpose=Purpose.DECLASSIFICATION, roles=roles, own_only=True)
-    return {"to": joint.question, "mine": bool(mine[meeting.pk])}
+def _meeting_action(
+    request: HttpRequest,
+    meeting_id: int,
+    act: Callable[[Meeting, User], Any],
+    done: str,
+    form: forms.Form | None = None,
+    invalid: str | None = None,
+) -> HttpResponse:
+    """Run one act on a meeting (after its form, if any, is valid) and come back to the meeting."""
+    meeting = visible_or_404(lambda: selectors.meeting_get(user=request.user, meeting_id=meeting_id))
+    if form is not None and not form.is_valid():
+        messages.error(request, invalid or _("Check the form."))
+        return redirect("meeting", meeting.pk)
+    if attempt(request, lambda: act(meeting, signed_in(request))).done:
+        messages.success(request, done)
+    return redirect("meeting", meeting.pk)
 
 
 @login_required
 @require_POST
-def meeting_action(request: HttpRequest, meeting_id: int, action: str) -> HttpResponse:
-    meeting = _or_404(lambda: selectors.meeting_get(user=request.user, meeting_id=meeting_id))
-    actor = signed_in(request)
-    done: Any = None
-    if action == "held":
-        held_form = HeldForm(request.POST, people=_people(meeting))
-        if held_form.is_valid():
-            people = list(User.objects.filter(username__in=held_form.cleaned_data["attendance"]))
-            done = _run(
-                request,
-                None,
-                lambda: services.meeting_hold(
-                    actor=actor, meeting=meeting, attendance=people, outcomes=held_form.cleaned_data["outcomes"]
-                ),
-            )
-    elif action in ("postpone", "cancel"):
-        reason_form = ReasonForm(request.POST, prefix=action)
-        if reason_form.is_valid():
-            service = services.meeting_postpone if action == "postpone" else services.meeting_cancel
-            done = _run(
-                request, None, lambda: service(actor=actor, meeting=meeting, reason=reason_form.cleaned_data["reason"])
-            )
-        else:
-            messages.error(request, _("Give a reason."))
-    elif action == "minutes":
-        text_form = TextForm(request.POST, prefix="minutes")
-        if text_form.is_valid():
-            done = _run(
-                request,
-                None,
-                lambda: services.minutes_draft(actor=actor, meeting=meeting, text=text_form.cleaned_data["text"]),
-            )
-    elif action == "approve-minutes":
-        done = _run(
-            request,
-            None,
-            lambda: services.minutes_approve(actor=actor, meeting=meeting, approve=request.POST.get("approve") == "1"),
+def meeting_hold(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = visible_or_404(lambda: selectors.meeting_get(user=request.user, meeting_id=meeting_id))
+    form = HeldForm(request.POST, people=_people(meeting))
+
+    def hold(meeting: Meeting, actor: User) -> Meeting:
+        people = list(User.objects.filter(username__in=form.cleaned_data["attendance"]))
+        return services.meeting_hold(
+            actor=actor, meeting=meeting, attendance=people, outcomes=form.cleaned_data["outcomes"]
         )
-    elif action == "communique":
-        text_form = TextForm(request.POST, prefix="communique")
-        if text_form.is_valid():
-            existing = selectors.communique_for(user=request.user, meeting=meeting)
-            if existing is None:
-                done = _run(
-                    request,
-                    None,
-                    lambda: services.communique_draft(
-                        actor=actor, meeting=meeting, text=text_form.cleaned_data["text"]
-                    ),
-                )
-            else:
-                current: Communique = existing
-                done = _run(
-                    request,
-                    None,
-                    lambda: services.communique_amend(
-                        actor=actor, communique=current, text=text_form.cleaned_data["text"]
-                    ),
-                )
-        else:
-            messages.error(request, _("The text must not be empty."))
-    elif action == "declassify":
-        target = request.POST.get("to", "")
-        done = _run(request, None, lambda: services.declassification_request(actor=actor, meeting=meeting, to=target))
-    elif action == "consent-declassify":
-        done = _run(
-            request,
-            None,
-            lambda: services.declassification_consent(
-                actor=actor, meeting=meeting, consent=request.POST.get("consent") == "1"
-            ),
-        )
-    elif action == "consent-communique":
-        communique = selectors.communique_for(user=request.user, meeting=meeting)
-        if communique is None:
-            raise Http404
-        done = _run(
-            request,
-            None,
-            lambda: services.communique_consent(
-                actor=actor, communique=communique, consent=request.POST.get("consent") == "1"
-            ),
-        )
-    else:
-        raise Http404
-    if done is not None:
-        messages.success(request, _("Done."))
-    return redirect("meeting", meeting.pk)
+
+    return _meeting_action(request, meeting_id, hold, _("The meeting is recorded as held."), form)
+
+
+@login_required
+@require_POST
+def meeting_postpone(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    form = ReasonForm(request.POST, prefix="postpone")
+    return _meeting_action(
+        request,
+        meeting_id,
+        lambda meeting, actor: services.meeting_postpone(
+            actor=actor, meeting=meeting, reason=form.cleaned_data["reason"]
+        ),
+        _("The meeting is postponed."),
+        form,
+        _("Give a reason."),
+    )
+
+
+@login_required
+@require_POST
+def meeting_cancel(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    form = ReasonForm(request.POST, prefix="cancel")
+    return _meeting_action(
+        request,
+        meeting_id,
+        lambda meeting, actor: services.meeting_cancel(
+            actor=actor, meeting=meeting, reason=form.cleaned_data["reason"]
+        ),
+        _("The meeting is cancelled."),
+        form,
+        _("Give a reason."),
+    )
+
+
+@login_required
+@require_POST
+def minutes_draft(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    form = TextForm(request.POST, prefix="minutes")
+    return _meeting_action(
+        request,
+        meeting_id,
+        lambda meeting, actor: services.minutes_draft(actor=actor, meeting=meeting, text=form.cleaned_data["text"]),
+        _("The draft minutes are saved; every party is asked to approve them."),
+        form,
+        _("The text must not be empty."),
+    )
+
+
+@login_required
+@require_POST
+def minutes_approve(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    approve = request.POST.get("approve") == "1"
+    return _meeting_action(
+        request,
+        meeting_id,
+        lambda meeting, actor: services.minutes_approve(actor=actor, meeting=meeting, approve=approve),
+        _("Your approval is recorded.") if approve else _("Your approval is withdrawn."),
+    )
+
+
+@login_required
+@require_POST
+def communique_draft(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    form = TextForm(request.POST, prefix="communique")
+    return _meeting_action(
+        request,
+        meeting_id,
+        lambda meeting, actor: services.communique_draft(actor=actor, meeting=meeting, text=form.cleaned_data["text"]),
+        _("The draft communiqué is saved; every party is asked to consent."),
+        form,
+        _("The text must not be empty."),
+    )
+
+
+@login_required
+@require_POST
+def communique_amend(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    form = TextForm(request.POST, prefix="communique")
+
+    def amend(meeting: Meeting, actor: User) -> Any:
+        communique = selectors.communique_get(user=actor, meeting=meeting)
+        return services.communique_amend(actor=actor, communique=communique, text=form.cleaned_data["text"])
+
+    return _meeting_action(
+        request,
+        meeting_id,
+        amend,
+        _("The new version is saved; consents to the old one no longer count."),
+        form,
+        _("The text must not be empty."),
+    )
+
+
+@login_required
+@require_POST
+def communique_consent(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    consent = request.POST.get("consent") == "1"
+
+    def give(meeting: Meeting, actor: User) -> Any:
+        communique = selectors.communique_get(user=actor, meeting=meeting)
+        return services.communique_consent(actor=actor, communique=communique, consent=consent)
+
+    return _meeting_action(
+        request,
+        meeting_id,
+        give,
+        _("Your consent is recorded.") if consent else _("Your consent is withdrawn."),
+    )
+
+
+@login_required
+@require_POST
+def declassification_request(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    target = request.POST.get("to", "")
+    return _meeting_action(
+        request,
+        meeting_id,
+        lambda meeting, actor: services.declassification_request(actor=actor, meeting=meeting, to=target),
+        _("Every party is asked to consent to the declassification."),
+    )
+
+
+@login_required
+@require_POST
+def declassification_consent(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    consent = request.POST.get("consent") == "1"
+    return _meeting_action(
+        request,
+        meeting_id,
+        lambda meeting, actor: services.declassification_consent(actor=actor, meeting=meeting, consent=consent),
+        _("Your consent is recorded.") if consent else _("Your consent is withdrawn."),
+    )
 
 
 def register(request: HttpRequest) -> HttpResponse:
@@ -399,7 +385,7 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 def register_meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = _or_404(lambda: selectors.register_meeting_get(meeting_id=meeting_id))
+    meeting = visible_or_404(lambda: selectors.register_meeting_get(meeting_id=meeting_id))
     return render(request, "meetings/register_meeting.html", {"meeting": meeting})
 
 
@@ -419,7 +405,11 @@ class RegisterFeed(Feed):  # type: ignore[type-arg]
 
     def item_description(self, item: Meeting) -> str:
         communique = getattr(item, "communique", None)
-        return communique.text if communique is not None and communique.status == "published" else item.venue
+        return (
+            communique.text
+            if communique is not None and communique.status == Communique.Status.PUBLISHED
+            else item.venue
+        )
 
     def item_link(self, item: Meeting) -> str:
         return reverse("register_meeting", args=[item.pk])

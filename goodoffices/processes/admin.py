@@ -1,23 +1,11 @@
 """Operators read everything here; changes go through the services (the web pages and
 API), so that each one is checked and recorded as an event."""
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
+
+from goodoffices.web.admin import ReadOnlyAdmin
 
 from .models import Appointment, DelegationMembership, Framework, Mandate, MandateVersion, Party, Process
-
-
-class ReadOnlyAdmin(admin.ModelAdmin[Any]):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Framework)

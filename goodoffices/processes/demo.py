@@ -124,6 +124,6 @@ def demo_load() -> None:
         kind=EventKind.DEMO_LOADED,
         actor=operator,
         subject=process,
-        audience=audience.MEDIATORS,
+        audience=audience.operators(process.mandate.framework_id),
         payload={"accounts": [username for username, _, _ in ACCOUNTS]},
     )

@@ -4,7 +4,7 @@ from django.db.models import Prefetch, QuerySet
 
 from goodoffices.events.models import Event
 from goodoffices.lib.errors import NotFound
-from goodoffices.policies import AnyUser, restrict_by_audience, visible_processes
+from goodoffices.policies import AnyUser, may_see, restrict_by_audience, visible_processes
 
 from .models import Appointment, DelegationMembership, Party, Process
 
@@ -41,7 +41,7 @@ def process_get(*, user: AnyUser, process_id: int) -> Process:
 
 def party_get(*, user: AnyUser, process: Process, party_id: int) -> Party:
     party = Party.objects.filter(process=process, pk=party_id).first()
-    if party is None:
+    if party is None or not may_see(user, party):
         raise NotFound("party")
     return party
 

@@ -12,8 +12,8 @@ from goodoffices.accounts.models import User
 from goodoffices.events.models import EventKind
 from goodoffices.events.services import event_record
 from goodoffices.lib import audience
-from goodoffices.lib.errors import FieldError, Forbidden, Invalid
-from goodoffices.policies import Permission, forget_roles, require, roles_for
+from goodoffices.lib.errors import FieldError, Invalid
+from goodoffices.policies import Permission, can, forget_roles, require
 
 from .models import (
     Appointment,
@@ -32,6 +32,7 @@ from .models import (
 MAX_NAME = 200
 MAX_TOPIC = 200
 MAX_TOPICS = 100
+HELD_MEETING_AUDIENCES = (audience.PLENARY, audience.PROCESS, audience.PUBLIC)
 LANGUAGE_CODES = {"en", "hy", "az", "ru", "fr", "de", "es", "ar", "zh", "tr", "ka", "uk"}
 
 
@@ -90,7 +91,7 @@ def framework_operator_add(*, actor: User, framework: Framework, user: User) -> 
         kind=EventKind.FRAMEWORK_OPERATOR_ADDED,
         actor=actor,
         subject=operator,
-        audience=audience.MEDIATORS,
+        audience=audience.operators(framework.pk),
         payload={"framework": framework.pk, "user": user.pk},
     )
     forget_roles(user)
@@ -144,7 +145,7 @@ def mandate_create(
     languages: list[str] | None = None,
     mediators_see_readiness: bool = True,
     two_factor_required: bool = True,
-    held_meetings_audience: str = "process",
+    held_meetings_audience: str = audience.PROCESS,
     refused_venues: dict[str, list[str]] | None = None,
     note: str = "",
 ) -> Mandate:
@@ -160,7 +161,7 @@ def mandate_create(
         refused_venues=refused_venues,
         errors=errors,
     )
-    if held_meetings_audience not in ("plenary", "process", "public"):
+    if held_meetings_audience not in HELD_MEETING_AUDIENCES:
         errors.append(FieldError("held_meetings_audience", "must be plenary, process or public"))
     if errors:
         raise Invalid(errors)
@@ -174,12 +175,12 @@ def mandate_create(
         note=note.strip(),
         **terms,
     )
-    # A mandate belongs to no process yet: its event is sealed until one admits an audience.
+    # A mandate belongs to no process yet: its event is the framework operators' alone.
     event_record(
         kind=EventKind.MANDATE_CREATED,
         actor=actor,
         subject=mandate,
-        audience=audience.MEDIATORS,
+        audience=audience.operators(framework.pk),
         payload={"title": title, "framework": framework.pk, "version": version.as_dict()},
     )
     return mandate
@@ -209,7 +210,7 @@ def mandate_amend(*, actor: User, mandate: Mandate, note: str, **changes: Any) -
     errors: list[FieldError] = []
     if not note.strip():
         errors.append(FieldError("note", "say what the amendment changes and why"))
-    if merged["held_meetings_audience"] not in ("plenary", "process", "public"):
+    if merged["held_meetings_audience"] not in HELD_MEETING_AUDIENCES:
         errors.append(FieldError("held_meetings_audience", "must be plenary, process or public"))
     terms = _mandate_terms(
         tasks=merged["tasks"],
@@ -249,7 +250,7 @@ def mandate_amend(*, actor: User, mandate: Mandate, note: str, **changes: Any) -
             kind=EventKind.MANDATE_AMENDED,
             actor=actor,
             subject=version,
-            audience=audience.MEDIATORS,
+            audience=audience.operators(mandate.framework_id),
             payload=payload,
         )
     return version
@@ -358,11 +359,10 @@ def appointment_end(*, actor: User, appointment: Appointment) -> None:
 def delegation_member_add(*, actor: User, party: Party, user: User, role: str) -> DelegationMembership:
     process = party.process
     require(actor, Permission.DELEGATION_MANAGE, party)
-    roles = roles_for(actor, process)
     errors: list[FieldError] = []
     if role not in DelegationRole.values:
         errors.append(FieldError("role", f"{role!r} is not one of {', '.join(DelegationRole.values)}"))
-    elif role == DelegationRole.HEAD and not roles.operator:
+    elif role == DelegationRole.HEAD and not can(actor, Permission.DELEGATION_HEAD_MANAGE, party):
         errors.append(FieldError("role", "only the framework's operators name a head of delegation"))
     if conflict := _impartiality_conflict(process, user, joining_party=party):
         errors.append(FieldError("user", conflict))
@@ -394,8 +394,8 @@ def delegation_member_remove(*, actor: User, membership: DelegationMembership) -
     party = membership.party
     process = party.process
     require(actor, Permission.DELEGATION_MANAGE, party)
-    if membership.role == DelegationRole.HEAD and not roles_for(actor, process).operator:
-        raise Forbidden("only the framework's operators change the head of delegation")
+    if membership.role == DelegationRole.HEAD:
+        require(actor, Permission.DELEGATION_HEAD_MANAGE, party)
     event_record(
         kind=EventKind.DELEGATION_MEMBER_REMOVED,
         actor=actor,
@@ -406,10 +406,3 @@ def delegation_member_remove(*, actor: User, membership: DelegationMembership) -
     )
     membership.delete()
     forget_roles(membership.user)
-
-
-def user_by_username(username: str) -> User:
-    user = User.objects.filter(username=username.strip(), is_active=True).first()
-    if user is None:
-        raise Invalid.one("username", f"no active account is called {username.strip()!r}")
-    return user

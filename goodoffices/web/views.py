@@ -1,6 +1,6 @@
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -8,12 +8,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from goodoffices.accounts.models import signed_in
-from goodoffices.lib.errors import Forbidden, Invalid, NotFound
-from goodoffices.policies import Permission, can, roles_for
+from goodoffices.accounts.selectors import user_by_username
+from goodoffices.policies import Permission, can, roles_in
 from goodoffices.processes import selectors, services
-from goodoffices.processes.models import Appointment, DelegationMembership, Process
+from goodoffices.processes.models import Appointment, DelegationMembership, DelegationRole, Process
 
 from .forms import AmendmentForm, AppointmentForm, MemberForm
+from .shortcuts import attempt, process_context, visible_or_404
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -26,10 +27,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 def _process(request: HttpRequest, process_id: int) -> Process:
-    try:
-        return selectors.process_get(user=request.user, process_id=process_id)
-    except NotFound:
-        raise Http404(_("No such process.")) from None
+    return visible_or_404(lambda: selectors.process_get(user=request.user, process_id=process_id))
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -41,23 +39,16 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     processes = list(selectors.process_list(user=request.user))
-    from goodoffices.policies import roles_in
-
     roles = roles_in(request.user, processes)
     rows = [{"process": p, "roles": roles[p.pk]} for p in processes]
     return render(request, "web/dashboard.html", {"rows": rows})
-
-
-def _process_context(request: HttpRequest, process: Process) -> dict[str, object]:
-    roles = roles_for(request.user, process)
-    return {"process": process, "roles": roles}
 
 
 @login_required
 def process_detail(request: HttpRequest, process_id: int) -> HttpResponse:
     process = _process(request, process_id)
     events = selectors.event_list(user=request.user, process=process)[:10]
-    return render(request, "web/process.html", {**_process_context(request, process), "events": events})
+    return render(request, "web/process.html", {**process_context(request, process), "events": events})
 
 
 @login_required
@@ -67,7 +58,12 @@ def mandate_detail(request: HttpRequest, process_id: int) -> HttpResponse:
     return render(
         request,
         "web/mandate.html",
-        {**_process_context(request, process), "version": process.mandate_version, "versions": versions},
+        {
+            **process_context(request, process),
+            "version": process.mandate_version,
+            "versions": versions,
+            "may_amend_mandate": can(request.user, Permission.MANDATE_AMEND, process.mandate),
+        },
     )
 
 
@@ -75,45 +71,48 @@ def mandate_detail(request: HttpRequest, process_id: int) -> HttpResponse:
 def activity(request: HttpRequest, process_id: int) -> HttpResponse:
     process = _process(request, process_id)
     events = selectors.event_list(user=request.user, process=process)[:200]
-    return render(request, "web/activity.html", {**_process_context(request, process), "events": events})
+    return render(request, "web/activity.html", {**process_context(request, process), "events": events})
 
 
 @login_required
 def delegation(request: HttpRequest, process_id: int, party_id: int) -> HttpResponse:
     process = _process(request, process_id)
-    try:
-        party = selectors.party_get(user=request.user, process=process, party_id=party_id)
-    except NotFound:
-        raise Http404(_("No such party.")) from None
+    party = visible_or_404(lambda: selectors.party_get(user=request.user, process=process, party_id=party_id))
     may_manage = can(request.user, Permission.DELEGATION_MANAGE, party)
-    form = MemberForm(request.POST or None, may_name_head=roles_for(request.user, process).operator)
+    form = MemberForm(request.POST or None, may_name_head=can(request.user, Permission.DELEGATION_HEAD_MANAGE, party))
+    status = 200
     if request.method == "POST":
         if not may_manage:
-            return render(request, "web/forbidden.html", status=403)
+            raise PermissionDenied
+        status = 422
         if form.is_valid():
-            try:
-                user = services.user_by_username(form.cleaned_data["username"])
-                services.delegation_member_add(
-                    actor=signed_in(request), party=party, user=user, role=form.cleaned_data["role"]
-                )
-            except Invalid as exc:
-                for error in exc.errors:
-                    form.add_error("username" if error.field in ("user", "username") else None, error.message)
-            else:
-                messages.success(request, _("%(user)s joined the delegation.") % {"user": user})
+            actor, username, role = signed_in(request), form.cleaned_data["username"], form.cleaned_data["role"]
+            outcome = attempt(
+                request,
+                lambda: services.delegation_member_add(
+                    actor=actor, party=party, user=user_by_username(username), role=role
+                ),
+                form=form,
+            )
+            if outcome.value is not None:
+                messages.success(request, _("%(user)s joined the delegation.") % {"user": outcome.value.user})
                 return redirect("delegation", process_id=process.pk, party_id=party.pk)
-    members = party.memberships.select_related("user").order_by("role", "user__username")
+            status = outcome.status
+    members = list(party.memberships.select_related("user").order_by("role", "user__username"))
+    may_manage_head = can(request.user, Permission.DELEGATION_HEAD_MANAGE, party)
+    removable = {m.pk for m in members if may_manage and (m.role != DelegationRole.HEAD or may_manage_head)}
     return render(
         request,
         "web/delegation.html",
         {
-            **_process_context(request, process),
+            **process_context(request, process),
             "party": party,
             "members": members,
             "form": form,
             "may_manage": may_manage,
+            "removable": removable,
         },
-        status=422 if form.errors else 200,
+        status=status,
     )
 
 
@@ -128,20 +127,11 @@ def delegation_remove(request: HttpRequest, process_id: int, party_id: int, memb
     )
     if membership is None:
         raise Http404(_("No such member."))
-    try:
-        services.delegation_member_remove(actor=signed_in(request), membership=membership)
-    except Forbidden:
-        return render(request, "web/forbidden.html", status=403)
-    messages.success(request, _("%(user)s left the delegation.") % {"user": membership.user})
+    if attempt(
+        request, lambda: services.delegation_member_remove(actor=signed_in(request), membership=membership)
+    ).done:
+        messages.success(request, _("%(user)s left the delegation.") % {"user": membership.user})
     return redirect("delegation", process_id=process.pk, party_id=party_id)
-
-
-def _apply_errors(form: forms.Form, exc: Invalid) -> None:
-    """Put a service's refusals on the form: on the field they name, else above the form."""
-    for error in exc.errors:
-        name = error.field.split("[", 1)[0]
-        name = "username" if name == "user" else name
-        form.add_error(name if name in form.fields else None, error.message)
 
 
 @login_required
@@ -149,29 +139,29 @@ def appointments(request: HttpRequest, process_id: int) -> HttpResponse:
     """Operators appoint mediators, admit observers and name monitors."""
     process = _process(request, process_id)
     if not can(request.user, Permission.APPOINTMENT_MANAGE, process):
-        return render(request, "web/forbidden.html", status=403)
+        raise PermissionDenied
     form = AppointmentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = services.user_by_username(form.cleaned_data["username"])
-            services.appointment_make(
-                actor=signed_in(request),
-                process=process,
-                user=user,
-                role=form.cleaned_data["role"],
-                organisation=form.cleaned_data["organisation"],
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            data = form.cleaned_data
+            outcome = attempt(
+                request,
+                lambda: services.appointment_make(
+                    actor=signed_in(request),
+                    process=process,
+                    user=user_by_username(data["username"]),
+                    role=data["role"],
+                    organisation=data["organisation"],
+                ),
+                form=form,
             )
-        except Invalid as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The appointment is made."))
-            return redirect("appointments", process_id=process.pk)
-    return render(
-        request,
-        "web/appointments.html",
-        {**_process_context(request, process), "form": form},
-        status=422 if form.errors else 200,
-    )
+            if outcome.done:
+                messages.success(request, _("The appointment is made."))
+                return redirect("appointments", process_id=process.pk)
+            status = outcome.status
+    return render(request, "web/appointments.html", {**process_context(request, process), "form": form}, status=status)
 
 
 @login_required
@@ -181,11 +171,8 @@ def appointment_end(request: HttpRequest, process_id: int, appointment_id: int) 
     appointment = Appointment.objects.filter(process=process, pk=appointment_id).select_related("user").first()
     if appointment is None:
         raise Http404(_("No such appointment."))
-    try:
-        services.appointment_end(actor=signed_in(request), appointment=appointment)
-    except Forbidden:
-        return render(request, "web/forbidden.html", status=403)
-    messages.success(request, _("The appointment has ended."))
+    if attempt(request, lambda: services.appointment_end(actor=signed_in(request), appointment=appointment)).done:
+        messages.success(request, _("The appointment has ended."))
     return redirect("appointments", process_id=process.pk)
 
 
@@ -194,21 +181,21 @@ def mandate_amend(request: HttpRequest, process_id: int) -> HttpResponse:
     process = _process(request, process_id)
     mandate = process.mandate
     if not can(request.user, Permission.MANDATE_AMEND, mandate):
-        return render(request, "web/forbidden.html", status=403)
+        raise PermissionDenied
     form = AmendmentForm(request.POST or None, initial=AmendmentForm.initial_from(process.mandate_version))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.mandate_amend(
-                actor=signed_in(request), mandate=mandate, note=form.cleaned_data["note"], **form.changes()
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            outcome = attempt(
+                request,
+                lambda: services.mandate_amend(
+                    actor=signed_in(request), mandate=mandate, note=form.cleaned_data["note"], **form.changes()
+                ),
+                form=form,
             )
-        except Invalid as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The mandate is amended: a new version is in force."))
-            return redirect("mandate", process_id=process.pk)
-    return render(
-        request,
-        "web/mandate_amend.html",
-        {**_process_context(request, process), "form": form},
-        status=422 if form.errors else 200,
-    )
+            if outcome.done:
+                messages.success(request, _("The mandate is amended: a new version is in force."))
+                return redirect("mandate", process_id=process.pk)
+            status = outcome.status
+    return render(request, "web/mandate_amend.html", {**process_context(request, process), "form": form}, status=status)

@@ -24,7 +24,7 @@ def people(browser: Browser, demo_url: str) -> Iterator[dict[str, Page]]:
 
 
 def _when(days: int, hour: int) -> str:
-    return (datetime.now() + timedelta(days=days)).replace(hour=hour, minute=0).strftime("%Y-%m-%dT%H:%M")
+    return (datetime.now().astimezone() + timedelta(days=days)).replace(hour=hour, minute=0).strftime("%Y-%m-%dT%H:%M")
 
 
 def open_meetings(page: Page, demo_url: str) -> None:

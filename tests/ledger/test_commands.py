@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from goodoffices.ledger import client
 from goodoffices.ledger.log import tree_size
+from goodoffices.lib.ledger import client
 from goodoffices.lib.ledger.export import verify_export
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,7 +74,7 @@ def test_client_errors_are_one_line_and_exit_2(tmp_path, capsys):
 
 def test_the_clients_load_no_django():
     code = (
-        "import sys; from goodoffices.cli import _client_command; from goodoffices.ledger import client;"
+        "import sys; from goodoffices.cli import _client_command; from goodoffices.lib.ledger import client;"
         "assert _client_command(['ledger', 'verify', '--x']) == ('verify', ['--x']);"
         "assert _client_command(['witness']) == ('witness', []);"
         "assert _client_command(['ledger', 'audit']) is None;"

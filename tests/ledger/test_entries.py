@@ -7,9 +7,9 @@ import pytest
 from django.apps import apps as django_apps
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
+from goodoffices.events.entries import event_canonical, event_entry
 from goodoffices.events.models import Event
-from goodoffices.events.services import event_canonical
-from goodoffices.ledger.log import LogView, event_entry, tree_size
+from goodoffices.ledger.log import LogView, tree_size
 from goodoffices.ledger.models import StoredHash
 from goodoffices.lib import audience
 from goodoffices.lib.errors import Invalid

@@ -5,8 +5,9 @@ import json
 import pytest
 from django.db import transaction
 
+from goodoffices.events.entries import event_entry
 from goodoffices.events.models import EventKind
-from goodoffices.ledger.log import event_entry, tree_size
+from goodoffices.ledger.log import tree_size
 from goodoffices.ledger.services import ledger_open
 from goodoffices.lib import audience
 from goodoffices.lib.errors import Invalid

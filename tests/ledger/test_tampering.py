@@ -104,7 +104,7 @@ def test_a_rewritten_history_is_a_fork_for_a_returning_verifier(log, fetch, log_
     event = Event.objects.filter(audience="public").earliest("seq")
     Event.objects.filter(pk=event.pk).update(payload={"rewritten": True})
     # A thorough rewrite also recomputes every hash, so the tree is self-consistent again.
-    from goodoffices.ledger.log import event_entry
+    from goodoffices.events.entries import event_entry
     from goodoffices.lib.ledger import MemoryHashStore
 
     store = MemoryHashStore()

@@ -6,7 +6,6 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from goodoffices.events.models import Event, EventKind
-from goodoffices.ledger.client import STATE_FILE, WITNESS_KEY_FILE, witness_run
 from goodoffices.ledger.log import LogView, tree_size
 from goodoffices.ledger.models import Cosignature, Witness
 from goodoffices.ledger.services import witness_add
@@ -20,6 +19,7 @@ from goodoffices.lib.ledger import (
     sign_checkpoint,
     verify_log,
 )
+from goodoffices.lib.ledger.client import STATE_FILE, WITNESS_KEY_FILE, witness_run
 from goodoffices.lib.ledger.cosignature import CosignatureSigner, generate_cosigner
 from goodoffices.lib.ledger.note import Ed25519Verifier, Note, Signature, parse_note, sign_note
 

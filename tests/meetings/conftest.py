@@ -23,12 +23,18 @@ def propose(world, actor="head_a", **overrides) -> Proposal:
         "title": "Talks on the gas supply",
         "format": "direct",
         "venue": "Geneva",
-        "timezone_name": "Europe/Zurich",
+        "timezone": "Europe/Zurich",
         "slots": slots(10, 11),
         "agenda": ["Gas supply"],
     }
+    reschedules = overrides.pop("reschedules", None)
     terms.update(overrides)
-    return services.proposal_create(actor=world.users[actor], process=world.process, **terms)
+    return services.proposal_create(
+        actor=world.users[actor],
+        process=world.process,
+        terms=services.ProposalTerms.of(**terms),
+        reschedules=reschedules,
+    )
 
 
 def confirm(world, proposal: Proposal) -> Meeting:

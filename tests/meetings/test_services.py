@@ -33,7 +33,7 @@ FUTURE = timezone.now() + timedelta(days=5)
         ({"slots": [services.SlotIn(FUTURE, FUTURE - timedelta(hours=1))]}, "a slot must end after it starts"),
         ({"slots": [_slot(datetime(2031, 6, 1, 10, tzinfo=FUTURE.tzinfo))]}, "outside the mandate's term"),
         ({"slots": []}, "at least one time slot"),
-        ({"timezone_name": "Atlantis/Capital"}, "'Atlantis/Capital' is not an IANA time zone"),
+        ({"timezone": "Atlantis/Capital"}, "'Atlantis/Capital' is not an IANA time zone"),
         ({"format": "duel"}, "'duel' is not one of direct, proximity, shuttle"),
         ({"invited": []}, "Alpha is a party of the process and must be invited"),
         ({"languages": ["fr"]}, 'language "fr" is not a language of the mandate'),
@@ -59,7 +59,7 @@ def test_a_venue_a_party_refused_is_unreasonable(world):
 
 def test_every_broken_rule_is_named_at_once(world):
     with pytest.raises(Invalid) as refused:
-        propose(world, agenda=["Borders"], timezone_name="Nowhere/Zone", format="duel")
+        propose(world, agenda=["Borders"], timezone="Nowhere/Zone", format="duel")
     fields = {e.field for e in refused.value.errors}
     assert {"agenda[0]", "timezone", "format"} <= fields
 
@@ -104,12 +104,14 @@ def test_counter_proposal_keeps_history_and_cancels_readiness(world):
     counter = services.proposal_counter(
         actor=world.head_b,
         proposal=original,
-        title="Counter",
-        format="proximity",
-        venue="Vienna",
-        timezone_name="Europe/Vienna",
-        slots=slots(20),
-        agenda=["Electricity line"],
+        terms=services.ProposalTerms.of(
+            title="Counter",
+            format="proximity",
+            venue="Vienna",
+            timezone="Europe/Vienna",
+            slots=slots(20),
+            agenda=["Electricity line"],
+        ),
     )
     original.refresh_from_db()
     assert original.status == Proposal.Status.COUNTERED
@@ -218,7 +220,7 @@ def test_two_parties_ready_at_the_same_instant_make_exactly_one_meeting():
 
 
 def test_declassification_by_joint_consent_opens_the_sealed_entries(world, api_for):
-    from goodoffices.ledger.log import event_entry
+    from goodoffices.events.entries import event_entry
     from goodoffices.lib.ledger import verify_opening  # the Django-free check anyone can run
 
     meeting = hold(world, confirm(world, propose(world)))

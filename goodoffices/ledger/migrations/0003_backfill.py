@@ -5,7 +5,7 @@ from django.db import migrations
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.state import StateApps
 
-from goodoffices.events.services import event_canonical
+from goodoffices.events.entries import event_canonical
 from goodoffices.lib.ledger import MemoryHashStore, ledger_entry, stored_hash_count
 
 

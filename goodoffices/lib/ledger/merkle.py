@@ -123,7 +123,7 @@ def verify_inclusion(index: int, size: int, leaf: bytes, proof: Sequence[bytes],
         raise RootMismatchError(f"inclusion proof for leaf {index} of {size} yields a different root")
 
 
-def verify_consistency(old_size: int, new_size: int, proof: Sequence[bytes], old_root: bytes, new_root: bytes) -> None:
+def verify_consistency(old_size: int, new_size: int, proof: Sequence[bytes], old_root: bytes, new_root: bytes) -> None:  # noqa: C901 - RFC 9162 2.1.4.2, step by step
     """Raise unless ``proof`` shows tree ``(old_size, old_root)`` is a prefix of ``(new_size, new_root)``.
 
     RFC 9162 §2.1.4.2, refusing ``old_size == 0`` outright.

@@ -46,7 +46,7 @@ def prove_subtree_consistency(start: int, end: int, size: int, reader: HashReade
     return range_hashes(subtree_consistency_ranges(start, end, size), reader)
 
 
-def verify_subtree_consistency(
+def verify_subtree_consistency(  # noqa: C901 - the C2SP algorithm, step by step
     start: int, end: int, size: int, proof: Sequence[bytes], subtree_root: bytes, root: bytes
 ) -> None:
     """Raise unless ``proof`` shows subtree ``[start, end)`` with ``subtree_root`` sits in ``(size, root)``."""

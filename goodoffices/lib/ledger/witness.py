@@ -79,7 +79,7 @@ def _refuse(status: int, reason: str, body: bytes | None = None) -> WitnessDecis
     return WitnessDecision(status, body if body is not None else (reason + "\n").encode(), reason)
 
 
-def add_checkpoint(
+def add_checkpoint(  # noqa: C901 - C2SP tlog-witness checks, one per refusal
     request: AddCheckpointRequest,
     logs: Mapping[str, Sequence[NoteVerifier]],
     latest: Mapping[str, CheckpointState],

@@ -15,11 +15,13 @@ def audience_label(record_audience: str, process: object) -> str:
         audience.PROCESS: _("everyone admitted to the process"),
         audience.PLENARY: _("the parties and the mediators"),
         audience.MEDIATORS: _("the mediators only"),
+        audience.SEALED: _("no reader of the process"),
+        audience.OPERATORS: _("the framework's operators"),
     }
-    if party_id is None:
+    if party_id is None or kind == audience.OPERATORS:
         return labels[kind]
     parties = {p.pk: p.name for p in process.parties.all()}  # type: ignore[attr-defined]
     name = parties.get(party_id, "?")
-    if kind == "caucus":
+    if kind == audience.CAUCUS:
         return _("%(party)s and the mediators") % {"party": name}
     return _("%(party)s only") % {"party": name}

@@ -7,8 +7,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from .models import User
-from .selectors import two_factor_required
+from goodoffices.accounts.models import User
+from goodoffices.policies import two_factor_required
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -48,7 +48,7 @@ class TwoFactorRequiredMiddleware:
             isinstance(user, User)
             and not user.totp_enabled
             and not request.path.startswith(self.EXEMPT_PREFIXES)
-            and two_factor_required(user=user)
+            and two_factor_required(user)
         ):
             return redirect(reverse("two_factor") + "?required=1")
         return self.get_response(request)

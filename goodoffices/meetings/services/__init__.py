@@ -1,0 +1,33 @@
+"""Meetings on reciprocal readiness, one module per sub-domain. Each service checks policy,
+validates, writes and records its event in one transaction; every "all parties agree" step
+goes through goodoffices.consent."""
+
+from ..terms import ProposalTerms, SlotIn
+from .declassification import declassification_consent, declassification_request
+from .feeds import calendar_feed_replace
+from .lifecycle import meeting_cancel, meeting_hold, meeting_postpone
+from .proposals import proposal_counter, proposal_create, proposal_decline, proposal_withdraw
+from .readiness import Readiness, readiness_set
+from .records import communique_amend, communique_consent, communique_draft, minutes_approve, minutes_draft
+
+__all__ = [
+    "ProposalTerms",
+    "Readiness",
+    "SlotIn",
+    "calendar_feed_replace",
+    "communique_amend",
+    "communique_consent",
+    "communique_draft",
+    "declassification_consent",
+    "declassification_request",
+    "meeting_cancel",
+    "meeting_hold",
+    "meeting_postpone",
+    "minutes_approve",
+    "minutes_draft",
+    "proposal_counter",
+    "proposal_create",
+    "proposal_decline",
+    "proposal_withdraw",
+    "readiness_set",
+]

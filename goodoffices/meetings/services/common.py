@@ -1,0 +1,78 @@
+"""What the meetings services share: the acting party, the parties' joint consent, locks and texts."""
+
+from django.db import models
+
+from goodoffices.accounts.models import User
+from goodoffices.consent.selectors import joint_consent_for
+from goodoffices.consent.services import ConsentResult, consent_set, joint_consent_open
+from goodoffices.lib import audience
+from goodoffices.lib.errors import Conflict, Forbidden, Invalid
+from goodoffices.policies import roles_for
+from goodoffices.processes.models import Party, Process
+
+from ..models import Meeting, Proposal
+
+MAX_TEXT = 20_000
+MAX_REASON = 4_000
+# A published communiqué or declassified minutes enter the public ledger in full, and a ledger
+# entry holds at most 65,535 bytes: refuse at drafting what could never be published.
+MAX_TEXT_BYTES = 60_000
+
+
+def acting_party(actor: User, process: Process) -> Party:
+    """The party a head of delegation acts for (exactly one)."""
+    heads = roles_for(actor, process).headed_parties
+    if len(heads) != 1:
+        raise Forbidden("only a head of delegation acts for a party")
+    return process.parties.get(pk=heads[0])
+
+
+def ask_every_party(process: Process, subject: models.Model, purpose: str, question: str = "") -> None:
+    """Open the joint consent of every party; the outcome is revealed to the plenary."""
+    joint_consent_open(
+        process=process,
+        subject=subject,
+        purpose=purpose,
+        parties=list(process.parties.all()),
+        reveal_to=audience.PLENARY,
+        question=question,
+    )
+
+
+def party_consent(
+    actor: User, process: Process, subject: models.Model, purpose: str, option: str | None, nothing: str
+) -> ConsentResult:
+    """Pass the acting head's party's consent (or its withdrawal) to the joint consent."""
+    party = acting_party(actor, process)
+    joint = joint_consent_for(subject=subject, purpose=purpose)
+    if joint is None:
+        raise Conflict(nothing)
+    return consent_set(actor=actor, joint=joint, party=party, option=option)
+
+
+def open_proposal(proposal: Proposal) -> Proposal:
+    """Lock the proposal and check it is still open."""
+    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if locked.status != Proposal.Status.OPEN:
+        raise Conflict(f"this proposal is already {locked.get_status_display()}")
+    return locked
+
+
+def meeting_for_update(meeting: Meeting, *allowed: str) -> Meeting:
+    """Lock the meeting and check its status is one of ``allowed``."""
+    locked = Meeting.objects.select_for_update().select_related("process__mandate_version").get(pk=meeting.pk)
+    if locked.status not in allowed:
+        raise Conflict(f"the meeting is {locked.get_status_display()}")
+    return locked
+
+
+def clean_text(value: str, field: str, limit: int = MAX_TEXT) -> str:
+    """A non-empty text a person typed, within ``limit`` characters and what the ledger can hold."""
+    value = (value or "").strip()
+    if not value:
+        raise Invalid.one(field, "must not be empty")
+    if len(value) > limit:
+        raise Invalid.one(field, f"must be at most {limit} characters")
+    if len(value.encode("utf-8")) > MAX_TEXT_BYTES:
+        raise Invalid.one(field, f"must be at most {MAX_TEXT_BYTES} bytes in UTF-8")
+    return value

@@ -1,0 +1,95 @@
+"""A confirmed meeting is recorded as held, or postponed, or cancelled, by a mediator."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_noop
+
+from goodoffices.accounts.models import User
+from goodoffices.events.models import EventKind
+from goodoffices.events.services import event_record
+from goodoffices.lib import audience
+from goodoffices.lib.errors import Invalid
+from goodoffices.policies import Permission, attendance_candidates, require
+
+from ..models import Meeting
+from ..notices import notify
+from .common import MAX_REASON, MAX_TEXT, clean_text, meeting_for_update
+from .declassification import open_sealed_entries
+
+
+@transaction.atomic
+def meeting_hold(*, actor: User, meeting: Meeting, attendance: list[User], outcomes: str) -> Meeting:
+    """Record that the meeting took place; from now on the mandate's rule decides who sees it."""
+    require(actor, Permission.MEETING_RECORD, meeting)
+    outcomes = (outcomes or "").strip()
+    if len(outcomes) > MAX_TEXT:
+        raise Invalid.one("outcomes", f"must be at most {MAX_TEXT} characters")
+    eligible = set(
+        attendance_candidates(meeting.process).filter(pk__in=[u.pk for u in attendance]).values_list("pk", flat=True)
+    )
+    strangers = [u.username for u in attendance if u.pk not in eligible]
+    if strangers:
+        raise Invalid.one("attendance", f"not a mediator or delegation member: {', '.join(strangers)}")
+    locked = meeting_for_update(meeting, Meeting.Status.CONFIRMED)
+    locked.status = Meeting.Status.HELD
+    locked.outcomes = outcomes
+    locked.held_at = timezone.now()
+    locked.audience = locked.process.mandate_version.held_meetings_audience
+    locked.save(update_fields=["status", "outcomes", "held_at", "audience"])
+    locked.attendance.set(attendance)
+    event_record(
+        kind=EventKind.MEETING_HELD,
+        actor=actor,
+        subject=locked,
+        audience=locked.audience,
+        process=locked.process,
+        payload={"title": locked.title, "attendance": sorted(u.pk for u in attendance), "outcomes": outcomes},
+    )
+    if locked.audience == audience.PUBLIC:
+        open_sealed_entries(locked, actor)
+    return locked
+
+
+def _meeting_stop(*, actor: User, meeting: Meeting, reason: str, status: Meeting.Status, kind: EventKind) -> Meeting:
+    require(actor, Permission.MEETING_RECORD, meeting)
+    reason = clean_text(reason, "reason", MAX_REASON)
+    locked = meeting_for_update(meeting, Meeting.Status.CONFIRMED)
+    locked.status = status
+    locked.status_reason = reason
+    locked.save(update_fields=["status", "status_reason"])
+    event_record(
+        kind=kind,
+        actor=actor,
+        subject=locked,
+        audience=locked.audience,
+        process=locked.process,
+        payload={"reason": reason},
+    )
+    notify(
+        process=locked.process,
+        record_audience=locked.audience,
+        subject=locked,
+        actor=actor,
+        message=(
+            gettext_noop("Meeting postponed: %(title)s")
+            if status == Meeting.Status.POSTPONED
+            else gettext_noop("Meeting cancelled: %(title)s")
+        ),
+        params={"title": locked.title},
+        email=True,
+    )
+    return locked
+
+
+@transaction.atomic
+def meeting_postpone(*, actor: User, meeting: Meeting, reason: str) -> Meeting:
+    return _meeting_stop(
+        actor=actor, meeting=meeting, reason=reason, status=Meeting.Status.POSTPONED, kind=EventKind.MEETING_POSTPONED
+    )
+
+
+@transaction.atomic
+def meeting_cancel(*, actor: User, meeting: Meeting, reason: str) -> Meeting:
+    return _meeting_stop(
+        actor=actor, meeting=meeting, reason=reason, status=Meeting.Status.CANCELLED, kind=EventKind.MEETING_CANCELLED
+    )

@@ -1,0 +1,149 @@
+"""Proposals: made by a mediator or a party's head, answered by a counter-proposal, declined
+with a reason or withdrawn. Every party is asked for its readiness when a proposal is made."""
+
+from django.db import transaction
+from django.utils.translation import gettext_noop
+
+from goodoffices.accounts.models import User
+from goodoffices.consent.models import Purpose
+from goodoffices.consent.services import joint_consent_cancel
+from goodoffices.events.models import EventKind
+from goodoffices.events.services import event_record
+from goodoffices.lib.errors import Invalid
+from goodoffices.policies import Permission, can, require, roles_for
+from goodoffices.processes.models import Process
+
+from ..models import Meeting, Proposal, ProposalSlot
+from ..notices import notify
+from ..terms import ProposalTerms
+from .common import MAX_REASON, acting_party, ask_every_party, open_proposal
+
+
+def _payload(proposal: Proposal, terms: ProposalTerms) -> dict[str, object]:
+    return {
+        "title": terms.title,
+        "format": terms.format,
+        "modality": terms.modality,
+        "venue": terms.venue,
+        "timezone": terms.timezone,
+        "agenda": list(terms.agenda),
+        "slots": [{"starts_at": s.starts_at.isoformat(), "ends_at": s.ends_at.isoformat()} for s in terms.slots],
+        "parent": proposal.parent_id,
+        "reschedules": proposal.reschedules_id,
+    }
+
+
+@transaction.atomic
+def proposal_create(
+    *,
+    actor: User,
+    process: Process,
+    terms: ProposalTerms,
+    parent: Proposal | None = None,
+    reschedules: Meeting | None = None,
+) -> Proposal:
+    require(actor, Permission.PROPOSAL_CREATE, process)
+    if (
+        reschedules is not None
+        and not Meeting.objects.filter(pk=reschedules.pk, process=process, status=Meeting.Status.POSTPONED).exists()
+    ):
+        raise Invalid.one("reschedules", "only a postponed meeting of this process can be rescheduled")
+    terms = terms.validated(process)
+    proposing_party = None if roles_for(actor, process).mediator else acting_party(actor, process)
+    proposal = Proposal.objects.create(
+        process=process,
+        parent=parent,
+        reschedules=reschedules,
+        proposed_by=actor,
+        proposing_party=proposing_party,
+        **terms.model_fields(),
+    )
+    ProposalSlot.objects.bulk_create(
+        ProposalSlot(proposal=proposal, index=i, starts_at=s.starts_at, ends_at=s.ends_at)
+        for i, s in enumerate(terms.slots)
+    )
+    ask_every_party(process, proposal, Purpose.READINESS)
+    event_record(
+        kind=EventKind.PROPOSAL_COUNTERED if parent else EventKind.PROPOSAL_CREATED,
+        actor=actor,
+        subject=proposal,
+        audience=proposal.audience,
+        process=process,
+        payload=_payload(proposal, terms),
+    )
+    notify(
+        process=process,
+        record_audience=proposal.audience,
+        subject=proposal,
+        actor=actor,
+        message=gettext_noop("New meeting proposal: %(title)s"),
+        params={"title": proposal.title},
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_counter(*, actor: User, proposal: Proposal, terms: ProposalTerms) -> Proposal:
+    """Answer a proposal with a revision: the original is closed, its readiness cancelled."""
+    require(actor, Permission.PROPOSAL_CREATE, proposal.process)
+    original = open_proposal(proposal)
+    counter = proposal_create(
+        actor=actor, process=original.process, terms=terms, parent=original, reschedules=original.reschedules
+    )
+    original.status = Proposal.Status.COUNTERED
+    original.save(update_fields=["status"])
+    joint_consent_cancel(subject=original, purpose=Purpose.READINESS)
+    return counter
+
+
+@transaction.atomic
+def proposal_decline(*, actor: User, proposal: Proposal, reason: str) -> Proposal:
+    require(actor, Permission.PROPOSAL_RESPOND, proposal)
+    if not can(actor, Permission.PROPOSAL_DECLINE, proposal):
+        raise Invalid.one("proposal", "withdraw your own proposal instead of declining it")
+    party = acting_party(actor, proposal.process)
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid.one("reason", "say why the proposal is declined")
+    if len(reason) > MAX_REASON:
+        raise Invalid.one("reason", f"must be at most {MAX_REASON} characters")
+    original = open_proposal(proposal)
+    original.status = Proposal.Status.DECLINED
+    original.decline_reason = reason
+    original.save(update_fields=["status", "decline_reason"])
+    joint_consent_cancel(subject=original, purpose=Purpose.READINESS)
+    event_record(
+        kind=EventKind.PROPOSAL_DECLINED,
+        actor=actor,
+        subject=original,
+        audience=original.audience,
+        process=original.process,
+        payload={"party": party.pk, "reason": reason},
+    )
+    notify(
+        process=original.process,
+        record_audience=original.audience,
+        subject=original,
+        actor=actor,
+        message=gettext_noop("Proposal declined: %(title)s"),
+        params={"title": original.title},
+    )
+    return original
+
+
+@transaction.atomic
+def proposal_withdraw(*, actor: User, proposal: Proposal) -> Proposal:
+    require(actor, Permission.PROPOSAL_WITHDRAW, proposal)
+    original = open_proposal(proposal)
+    original.status = Proposal.Status.WITHDRAWN
+    original.save(update_fields=["status"])
+    joint_consent_cancel(subject=original, purpose=Purpose.READINESS)
+    event_record(
+        kind=EventKind.PROPOSAL_WITHDRAWN,
+        actor=actor,
+        subject=original,
+        audience=original.audience,
+        process=original.process,
+        payload={},
+    )
+    return original

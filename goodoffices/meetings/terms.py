@@ -1,0 +1,221 @@
+"""A proposal's terms, and the rules that make a proposal *reasonable* under its mandate.
+
+Interfaces build a ``ProposalTerms`` from what the user sent; ``validated`` checks it against
+the process's mandate and returns the cleaned terms, or raises ``Invalid`` naming every
+broken rule with its field.
+"""
+
+import zoneinfo
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from goodoffices.lib.errors import FieldError, Invalid
+from goodoffices.processes.models import Process
+
+from .models import MeetingFormat, Modality, Proposal
+
+MAX_SLOTS = 10
+MAX_AGENDA = 20
+MAX_TITLE = 200
+MAX_VENUE = 200
+MIN_DELEGATION, MAX_DELEGATION = 1, 50
+
+
+@dataclass(frozen=True)
+class SlotIn:
+    """A proposed time; a naive value is wall-clock time at the venue."""
+
+    starts_at: datetime
+    ends_at: datetime
+
+
+@dataclass(frozen=True)
+class ProposalTerms:
+    title: str
+    format: str
+    venue: str
+    timezone: str
+    slots: tuple[SlotIn, ...]
+    agenda: tuple[str, ...]
+    modality: str = Modality.IN_PERSON
+    delegation_size: int = 5
+    languages: tuple[str, ...] = ()
+    interpretation: bool = False
+    # None: every party of the process is invited (the only valid answer today, checked when given).
+    invited: tuple[int, ...] | None = field(default=None, compare=False)
+
+    @classmethod
+    def of(cls, *, slots: Sequence[SlotIn], agenda: Sequence[str], **rest: Any) -> "ProposalTerms":
+        """Terms from lists as interfaces hold them."""
+        invited = rest.pop("invited", None)
+        languages = rest.pop("languages", None) or ()
+        return cls(
+            slots=tuple(slots),
+            agenda=tuple(agenda),
+            languages=tuple(languages),
+            invited=None if invited is None else tuple(invited),
+            **rest,
+        )
+
+    @classmethod
+    def from_proposal(cls, proposal: Proposal) -> "ProposalTerms":
+        """The terms of an existing proposal: where a counter-proposal or a reschedule starts."""
+        return cls(
+            title=proposal.title,
+            format=proposal.format,
+            modality=proposal.modality,
+            venue=proposal.venue,
+            timezone=proposal.timezone,
+            slots=tuple(SlotIn(s.starts_at, s.ends_at) for s in proposal.slots.all()),
+            agenda=tuple(proposal.agenda),
+            delegation_size=proposal.delegation_size,
+            languages=tuple(proposal.languages),
+            interpretation=proposal.interpretation,
+        )
+
+    def model_fields(self) -> dict[str, Any]:
+        """The proposal's columns (its slots are rows of their own)."""
+        return {
+            "title": self.title,
+            "format": self.format,
+            "modality": self.modality,
+            "venue": self.venue,
+            "timezone": self.timezone,
+            "agenda": list(self.agenda),
+            "delegation_size": self.delegation_size,
+            "languages": list(self.languages),
+            "interpretation": self.interpretation,
+        }
+
+    def validated(self, process: Process) -> "ProposalTerms":
+        """These terms cleaned, if reasonable under the process's mandate; else ``Invalid``."""
+        errors: list[FieldError] = []
+        title = _single_line(self.title, "title", "a proposal needs a title", MAX_TITLE, errors)
+        venue = _single_line(self.venue, "venue", "a proposal needs a venue (or 'virtual')", MAX_VENUE, errors)
+        if self.format not in MeetingFormat.values:
+            errors.append(FieldError("format", f"{self.format!r} is not one of {', '.join(MeetingFormat.values)}"))
+        if self.modality not in Modality.values:
+            errors.append(FieldError("modality", f"{self.modality!r} is not one of {', '.join(Modality.values)}"))
+        zone = _zone(self.timezone, errors)
+        _check_venue(process, venue, errors)
+        _check_invited(process, self.invited, errors)
+        agenda = _agenda(process, self.agenda, errors)
+        if not MIN_DELEGATION <= self.delegation_size <= MAX_DELEGATION:
+            errors.append(
+                FieldError("delegation_size", f"must be between {MIN_DELEGATION} and {MAX_DELEGATION} people per party")
+            )
+        languages = _languages(process, self.languages, errors)
+        slots = _slots(process, self.slots, zone, errors)
+        if process.status != Process.Status.ACTIVE:
+            errors.append(FieldError("process", "the process is not active"))
+        if errors:
+            raise Invalid(errors)
+        return replace(
+            self, title=title, venue=venue, agenda=agenda, languages=languages, slots=slots, invited=self.invited
+        )
+
+
+def _single_line(value: str, name: str, missing: str, limit: int, errors: list[FieldError]) -> str:
+    value = (value or "").strip()
+    if not value:
+        errors.append(FieldError(name, missing))
+    elif len(value) > limit:
+        errors.append(FieldError(name, f"must be at most {limit} characters"))
+    return value
+
+
+def _zone(name: str, errors: list[FieldError]) -> zoneinfo.ZoneInfo | None:
+    if name not in zoneinfo.available_timezones():
+        errors.append(FieldError("timezone", f"{name!r} is not an IANA time zone"))
+        return None
+    return zoneinfo.ZoneInfo(name)
+
+
+def _check_venue(process: Process, venue: str, errors: list[FieldError]) -> None:
+    refused_by = process.mandate_version.refused_venues or {}
+    for party in process.parties.all():
+        refused = {v.casefold() for v in refused_by.get(party.name, [])}
+        if venue and venue.casefold() in refused:
+            errors.append(FieldError("venue", f'venue "{venue}" is refused by {party.name}'))
+
+
+def _check_invited(process: Process, invited: tuple[int, ...] | None, errors: list[FieldError]) -> None:
+    if invited is None:
+        return
+    parties = list(process.parties.all())
+    for party in parties:
+        if party.pk not in invited:
+            errors.append(FieldError("invited", f"{party.name} is a party of the process and must be invited"))
+    for pid in sorted(set(invited) - {p.pk for p in parties}):
+        errors.append(FieldError("invited", f"{pid} is not a party of this process"))
+
+
+def _agenda(process: Process, agenda: tuple[str, ...], errors: list[FieldError]) -> tuple[str, ...]:
+    scope = {topic.casefold(): topic for topic in process.mandate_version.scope}
+    cleaned: list[str] = []
+    if not agenda:
+        errors.append(FieldError("agenda", "a proposal needs at least one agenda item"))
+    if len(agenda) > MAX_AGENDA:
+        errors.append(FieldError("agenda", f"at most {MAX_AGENDA} agenda items"))
+    for i, item in enumerate(agenda[:MAX_AGENDA]):
+        topic = scope.get((item or "").strip().casefold())
+        if topic is None:
+            errors.append(FieldError(f"agenda[{i}]", f'agenda item "{item}" is outside the mandate\'s scope'))
+        elif topic in cleaned:
+            errors.append(FieldError(f"agenda[{i}]", f'agenda item "{item}" is listed twice'))
+        else:
+            cleaned.append(topic)
+    return tuple(cleaned)
+
+
+def _languages(process: Process, languages: tuple[str, ...], errors: list[FieldError]) -> tuple[str, ...]:
+    allowed = process.mandate_version.languages
+    cleaned = tuple(dict.fromkeys(languages or allowed))
+    for i, code in enumerate(cleaned):
+        if code not in allowed:
+            errors.append(FieldError(f"languages[{i}]", f'language "{code}" is not a language of the mandate'))
+    return cleaned
+
+
+def _aware(value: datetime, zone: zoneinfo.ZoneInfo) -> datetime:
+    return value if timezone.is_aware(value) else value.replace(tzinfo=zone)
+
+
+def _slots(
+    process: Process, slots: tuple[SlotIn, ...], zone: zoneinfo.ZoneInfo | None, errors: list[FieldError]
+) -> tuple[SlotIn, ...]:
+    mandate = process.mandate_version
+    cleaned: list[SlotIn] = []
+    if not slots:
+        errors.append(FieldError("slots", "a proposal needs at least one time slot"))
+    if len(slots) > MAX_SLOTS:
+        errors.append(FieldError("slots", f"at most {MAX_SLOTS} time slots"))
+    if zone is None:
+        return ()
+    now = timezone.now()
+    for i, slot in enumerate(slots[:MAX_SLOTS]):
+        name = f"slots[{i}]"
+        try:
+            starts, ends = _aware(slot.starts_at, zone), _aware(slot.ends_at, zone)
+            venue_days = (starts.astimezone(zone).date(), ends.astimezone(zone).date())
+        except OverflowError:
+            errors.append(FieldError(name, "the slot is out of any usable range of dates"))
+            continue
+        if ends <= starts:
+            errors.append(FieldError(name, "a slot must end after it starts"))
+            continue
+        if starts <= now:
+            errors.append(FieldError(name, "a slot must be in the future"))
+        if not all(mandate.in_term(day) for day in venue_days):
+            errors.append(FieldError(name, "the slot falls outside the mandate's term"))
+        errors.extend(
+            FieldError(name, f"slot {i} overlaps slot {j}")
+            for j, other in enumerate(cleaned)
+            if starts < other.ends_at and other.starts_at < ends
+        )
+        cleaned.append(SlotIn(starts, ends))
+    return tuple(cleaned)

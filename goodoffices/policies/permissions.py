@@ -1,0 +1,37 @@
+"""The permission vocabulary: ``<resource>:<action>``, one name per act a policy rule decides."""
+
+from enum import StrEnum
+
+
+class Permission(StrEnum):
+    # Accounts.
+    ACT_WITHOUT_TWO_FACTOR = "account:act_without_two_factor"
+    # Frameworks and mandates: the operators' business.
+    FRAMEWORK_CREATE = "framework:create"
+    FRAMEWORK_MANAGE = "framework:manage"
+    MANDATE_CREATE = "framework:create_mandate"
+    MANDATE_AMEND = "mandate:amend"
+    PROCESS_CREATE = "mandate:create_process"
+    # A process and who is in it.
+    PROCESS_VIEW = "process:view"
+    APPOINTMENT_MANAGE = "process:appoint"
+    DELEGATION_MANAGE = "party:manage_delegation"
+    DELEGATION_HEAD_MANAGE = "party:manage_head"
+    EVENT_VIEW = "event:view"
+    # A caucus: one party and the mediators.
+    CAUCUS_VIEW = "caucus:view"
+    CAUCUS_POST = "caucus:post"
+    # Meetings on reciprocal readiness.
+    PROPOSALS_VIEW = "process:view_proposals"
+    PROPOSAL_CREATE = "process:propose_meeting"
+    PROPOSAL_RESPOND = "proposal:respond"
+    PROPOSAL_DECLINE = "proposal:decline"
+    PROPOSAL_WITHDRAW = "proposal:withdraw"
+    PROPOSAL_REFERENCE_VIEW = "meeting:view_proposal"
+    MEETING_RECORD = "meeting:record"
+    MEETING_APPROVE = "meeting:approve_minutes"
+    MINUTES_DRAFT_VIEW = "meeting:view_draft_minutes"
+    COMMUNIQUE_DRAFT = "meeting:draft_communique"
+    COMMUNIQUE_CONSENT = "communique:consent"
+    DECLASSIFICATION_REQUEST = "meeting:request_declassification"
+    DECLASSIFICATION_CONSENT = "meeting:consent_declassification"
