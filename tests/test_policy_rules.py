@@ -35,9 +35,7 @@ def test_roles_are_read_once_per_request_and_forgotten_when_they_change(world, d
         assert not roles_for(newcomer, world.process).admitted
         with django_assert_num_queries(0):
             roles_for(newcomer, world.process)
-        process_services.appointment_make(
-            actor=world.operator, process=world.process, user=newcomer, role="observer"
-        )
+        process_services.appointment_make(actor=world.operator, process=world.process, user=newcomer, role="observer")
         # The service forgot the newcomer's cached roles: the rest of the request sees the change.
         assert roles_for(newcomer, world.process).observer
 

@@ -110,9 +110,7 @@ def media_root(tmp_path, settings):
 
 def test_no_list_or_page_grows_with_the_process(world, client_for, api_for):
     endpoints = _endpoints()
-    clients = {
-        (e.persona, e.api): (api_for(e.persona) if e.api else client_for(e.persona)) for e in endpoints
-    }
+    clients = {(e.persona, e.api): (api_for(e.persona) if e.api else client_for(e.persona)) for e in endpoints}
     subjects = _grow(world, 1)
     small = {}
     for e in endpoints:
