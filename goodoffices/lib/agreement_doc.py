@@ -174,7 +174,13 @@ def sha256_hex(data: bytes) -> str:
 # --- validation ---------------------------------------------------------------------------------
 
 
-def _text_problem(value: object, *, multiline: bool = False, required: bool = True) -> str | None:
+def text_problem(value: object, *, multiline: bool = False, required: bool = True) -> str | None:
+    """What makes ``value`` unfit as a text of an agreement, or ``None`` when it is fine.
+
+    A text is a string in Unicode NFC, without leading or trailing whitespace, without control
+    characters (``multiline`` allows line breaks) and without bidirectional formatting characters;
+    it is empty only when not ``required``.
+    """
     if not isinstance(value, str):
         return "must be a string"
     if not value.strip():
@@ -193,7 +199,7 @@ def _text_problem(value: object, *, multiline: bool = False, required: bool = Tr
 
 
 def _check_text(errors: list[FieldError], path: str, value: object, **kwargs: bool) -> None:
-    problem = _text_problem(value, **kwargs)
+    problem = text_problem(value, **kwargs)
     if problem:
         errors.append(FieldError(path, problem))
 
