@@ -98,6 +98,7 @@ class Commitment:
 
     @property
     def is_continuous(self) -> bool:
+        """True when the commitment has neither deadline nor schedule (it holds all the time)."""
         return self.deadline is None and self.schedule is None
 
 
@@ -421,6 +422,7 @@ class Labels:
     categories: Mapping[str, str] = field(default_factory=dict)
 
     def category_name(self, slug: str) -> str:
+        """The name of a commitment category, or its slug when ``categories`` has none."""
         return self.categories.get(slug, slug)
 
 

@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from . import agreement_doc
 from .agreement_doc import text_problem
 from .canonical import canonical_json
 from .errors import FieldError, Invalid
@@ -62,6 +63,7 @@ class Bracket:
 
     @property
     def is_alternatives(self) -> bool:
+        """True for alternatives (two options or more), False for bracketed words."""
         return len(self.options) > 1
 
     def labelled(self) -> list[tuple[str, str]]:
@@ -278,10 +280,12 @@ class Clause:
 
     @property
     def brackets(self) -> tuple[Bracket, ...]:
+        """The clause's brackets in order; bracket n of the amending methods is ``brackets[n - 1]``."""
         return tuple(s for s in self.body if isinstance(s, Bracket))
 
     @property
     def open_brackets(self) -> int:
+        """How many brackets remain in the clause."""
         return len(self.brackets)
 
     def is_clean(self) -> bool:
@@ -364,6 +368,7 @@ class NegotiatingText:
 
     @property
     def open_brackets(self) -> int:
+        """How many brackets remain in the whole text."""
         return sum(clause.open_brackets for _, clause in self.clauses())
 
     def is_clean(self) -> bool:
@@ -373,6 +378,25 @@ class NegotiatingText:
     def first_bracketed_clause(self) -> Clause | None:
         """The first clause (in order) that still holds a bracket, or ``None``."""
         return next((clause for _, clause in self.clauses() if not clause.is_clean()), None)
+
+    def agreement_clauses(self) -> tuple[agreement_doc.Clause, ...]:
+        """The clauses of a clean text as the clauses of an agreement: numbered in order, plain wording.
+
+        Nothing is agreed until everything is agreed: while a bracket remains, ``Invalid`` (field
+        ``text``) names the first clause that holds one.
+        """
+        numbers = self.numbers()
+        blocking = self.first_bracketed_clause()
+        if blocking is not None:
+            raise Invalid.one(
+                "text",
+                f"clause {numbers[blocking.id]} ({blocking.id}) still has {blocking.open_brackets} open "
+                "bracket(s): nothing is agreed until everything is agreed",
+            )
+        return tuple(
+            agreement_doc.Clause(number=numbers[clause.id], heading=clause.heading, text=clause.plain_text())
+            for _, clause in self.clauses()
+        )
 
     # storing
 
@@ -396,6 +420,7 @@ class NegotiatingText:
         return canonical_json(self.to_json())
 
     def sha256(self) -> str:
+        """Lowercase hex SHA-256 of ``canonical_bytes()``."""
         return hashlib.sha256(self.canonical_bytes()).hexdigest()
 
     @classmethod
@@ -565,6 +590,7 @@ class ReplaceClause:
     text: str
 
     def apply_to(self, version: NegotiatingText) -> NegotiatingText:
+        """The new version; ``Invalid`` when the amendment does not fit ``version``."""
         return version.replace_clause(self.clause, self.text)
 
 
@@ -579,6 +605,7 @@ class InsertClause:
     heading: str | None = None
 
     def apply_to(self, version: NegotiatingText) -> NegotiatingText:
+        """The new version; ``Invalid`` when the amendment does not fit ``version``."""
         if (self.after is None) == (self.section is None):
             raise Invalid.one("after", "an inserted clause goes after a clause or first in a section: name one")
         new = Clause.from_source(self.clause, self.text, self.heading)
@@ -592,6 +619,7 @@ class DeleteClause:
     clause: str
 
     def apply_to(self, version: NegotiatingText) -> NegotiatingText:
+        """The new version; ``Invalid`` when the amendment does not fit ``version``."""
         return version.delete_clause(self.clause)
 
 
@@ -604,6 +632,7 @@ class AddOption:
     text: str
 
     def apply_to(self, version: NegotiatingText) -> NegotiatingText:
+        """The new version; ``Invalid`` when the amendment does not fit ``version``."""
         return version.add_option(self.clause, self.bracket, self.text)
 
 
@@ -616,6 +645,7 @@ class ResolveBracket:
     option: str
 
     def apply_to(self, version: NegotiatingText) -> NegotiatingText:
+        """The new version; ``Invalid`` when the amendment does not fit ``version``."""
         return version.resolve_bracket(self.clause, self.bracket, self.option)
 
 

@@ -4,6 +4,9 @@ import dataclasses
 import datetime
 import hashlib
 import json
+import os
+import subprocess
+import sys
 import unicodedata
 
 import pytest
@@ -418,3 +421,28 @@ def test_due_text_and_paragraphs() -> None:
     doc = statement()
     assert [due_text(c) for c in doc.commitments] == ["continuous", "2020-11-20", "daily"]
     assert paragraphs("a\nb\n\n\nc\n \nd") == [["a", "b"], ["c"], ["d"]]
+
+
+def test_the_agreement_core_loads_without_django() -> None:
+    # A fresh interpreter: importing the modules must not pull Django (or any app) in.
+    script = (
+        "import sys\n"
+        "import goodoffices.lib.agreement_doc, goodoffices.lib.negotiating_text, goodoffices.lib.pdf\n"
+        "import goodoffices.lib.redline, goodoffices.lib.signatures\n"
+        "loaded = sorted(m for m in sys.modules if m == 'django' or m.startswith(('django.', 'goodoffices.')))\n"
+        "print(' '.join(loaded))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, env=env, timeout=60
+    )
+    assert result.stdout.split() == [
+        "goodoffices.lib",
+        "goodoffices.lib.agreement_doc",
+        "goodoffices.lib.canonical",
+        "goodoffices.lib.errors",
+        "goodoffices.lib.negotiating_text",
+        "goodoffices.lib.pdf",
+        "goodoffices.lib.redline",
+        "goodoffices.lib.signatures",
+    ]

@@ -1,12 +1,14 @@
 """The negotiating text: bracket syntax both ways, every refusal, and amendments that make new versions."""
 
 import dataclasses
+import datetime
 import json
 
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from goodoffices.lib import agreement_doc
 from goodoffices.lib.errors import Invalid
 from goodoffices.lib.negotiating_text import (
     AddOption,
@@ -449,3 +451,38 @@ def test_amendment_refusals() -> None:
     with pytest.raises(Invalid) as exc:
         text().apply(InsertClause(clause="c4", text="[x", section="s1"))
     assert refusals(exc) == [("text", "clause c4: the bracket opened at character 1 is never closed")]
+
+
+def test_a_clean_text_becomes_the_clauses_of_an_agreement() -> None:
+    version = text()
+    with pytest.raises(Invalid) as exc:
+        version.agreement_clauses()
+    assert refusals(exc) == [
+        ("text", "clause 1 (c1) still has 2 open bracket(s): nothing is agreed until everything is agreed")
+    ]
+    version = version.resolve_bracket("c1", 1, "A").resolve_bracket("c1", 1, "A")
+    with pytest.raises(Invalid) as exc:
+        version.agreement_clauses()
+    assert refusals(exc) == [
+        ("text", "clause 2 (c2) still has 2 open bracket(s): nothing is agreed until everything is agreed")
+    ]
+    version = version.resolve_bracket("c2", 1, "A").resolve_bracket("c2", 1, "B").delete_clause("c3")
+    version = version.insert_clause(Clause.from_source("c5", r"Annex \[1\] applies."), after="c2")
+    clauses = version.agreement_clauses()
+    assert clauses == (
+        agreement_doc.Clause(
+            number="1", heading="Cooperation", text="The parties shall cooperate on humanitarian access."
+        ),
+        agreement_doc.Clause(number="2", heading=None, text="Конвои проходят еженедельно через Ağdam."),
+        agreement_doc.Clause(number="3", heading=None, text="Annex [1] applies."),
+    )
+    doc = agreement_doc.AgreementDoc(
+        title=version.title,
+        process=agreement_doc.ProcessRef(id=1, title="Dialogue"),
+        framework="Co-chairs",
+        parties=(agreement_doc.PartyRef(id=1, name="A"), agreement_doc.PartyRef(id=2, name="B")),
+        clauses=clauses,
+        adopted=datetime.date(2024, 5, 1),
+        language="en",
+    )
+    assert agreement_doc.parse_agreement(doc.canonical_bytes()).clauses == clauses
