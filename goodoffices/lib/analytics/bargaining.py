@@ -33,10 +33,15 @@ from .model import Negotiation, Scaled
 
 Engine = Literal["auto", "frontier", "milp"]
 Package = tuple[int, ...]
-# For three or more parties, the share of the budget the exact frontier may take before the MILP runs.
-FRONTIER_SHARE = 1 / 3
-# HiGHS's own tolerances (1e-6 on rows, 1e-6 absolute gap): a bound closer than this proves nothing.
+# For three or more parties the exact frontier is tried first on instances with at most this many
+# packages, within this share of the budget and this many points per stage; otherwise HiGHS runs.
+FRONTIER_MAX_PACKAGES = 10**6
+FRONTIER_SHARE = 1 / 4
+FRONTIER_STAGE_POINTS = 5000
+# A bound from HiGHS closer than this to the next better value proves nothing: its feasibility
+# tolerances (1e-7 on the rows of the log programme, per party) can shift it by this much.
 _MARGIN = 1e-6
+_LOG_MARGIN_PER_PARTY = 2e-7
 
 
 @dataclass(frozen=True)
@@ -89,9 +94,11 @@ def _frontier_for(scaled: Scaled, budget: Budget, engine: Engine) -> Frontier | 
         return None
     if scaled.parties == 2 or engine == "frontier":
         return exact_frontier(scaled, budget)
+    if scaled.package_count() > FRONTIER_MAX_PACKAGES:
+        return None
     share = Budget(budget.remaining() * FRONTIER_SHARE)
     try:
-        return exact_frontier(scaled, share, max_stage_points=20_000)
+        return exact_frontier(scaled, share, max_stage_points=FRONTIER_STAGE_POINTS)
     except BudgetExceeded:
         return None
 
@@ -157,20 +164,11 @@ def max_product(
     elif (
         count_status is Status.EXACT
         and bound is not None
-        and bound < math.log(product + 1) - _MARGIN * (1 + abs(bound))
+        and bound < math.log(product + 1) - _LOG_MARGIN_PER_PARTY * scaled.parties
     ):
         status = Status.EXACT
     else:
         status = Status.TOLERANCE
-    if status is Status.TOLERANCE and engine == "auto" and not budget.expired():
-        try:
-            frontier = exact_frontier(scaled, budget)
-        except BudgetExceeded:
-            frontier = None
-        if frontier is not None:
-            row = _best_product_on(frontier, floors)
-            assert row is not None
-            return _product_result(scaled, tuple(int(k) for k in frontier.packages[row]), floors, None, Status.EXACT)
     return _product_result(scaled, answer.package, floors, bound, status)
 
 

@@ -123,7 +123,10 @@ class Division:
 def _negotiation_unchecked(
     parties: tuple[str, ...], issues: tuple[Issue, ...], disagreement: tuple[Fraction, ...], max_parties: int
 ) -> Negotiation:
-    errors = _check_negotiation_values(parties, issues, disagreement, max_parties=max_parties)
+    # Items become issues with one option per party: as many options as parties are allowed.
+    errors = _check_negotiation_values(
+        parties, issues, disagreement, max_parties=max_parties, max_options=max(max_parties, MAX_OPTIONS)
+    )
     if errors:
         raise Invalid(errors)
     negotiation = object.__new__(Negotiation)
@@ -176,7 +179,12 @@ def _check_negotiation(negotiation: Negotiation, *, max_parties: int) -> list[Fi
 
 
 def _check_negotiation_values(
-    parties: tuple[str, ...], issues: tuple[Issue, ...], disagreement: tuple[Fraction, ...], *, max_parties: int
+    parties: tuple[str, ...],
+    issues: tuple[Issue, ...],
+    disagreement: tuple[Fraction, ...],
+    *,
+    max_parties: int,
+    max_options: int = MAX_OPTIONS,
 ) -> list[FieldError]:
     errors: list[FieldError] = []
     _check_parties(parties, errors, max_parties)
@@ -185,9 +193,9 @@ def _check_negotiation_values(
         errors.append(FieldError("issues", f"expected 1 to {MAX_ISSUES} issues, got {len(issues)}"))
     for j, issue in enumerate(issues):
         _check_name(issue.name, f"issues[{j}].name", errors)
-        if not 1 <= len(issue.options) <= MAX_OPTIONS:
+        if not 1 <= len(issue.options) <= max_options:
             errors.append(
-                FieldError(f"issues[{j}].options", f"expected 1 to {MAX_OPTIONS} options, got {len(issue.options)}")
+                FieldError(f"issues[{j}].options", f"expected 1 to {max_options} options, got {len(issue.options)}")
             )
         for k, option in enumerate(issue.options):
             _check_name(option.name, f"issues[{j}].options[{k}].name", errors)
