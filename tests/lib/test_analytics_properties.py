@@ -93,6 +93,15 @@ def test_frontier_is_exactly_the_non_dominated_set(negotiation):
         assert negotiation.utilities(package) == u
 
 
+@settings(max_examples=20, deadline=None)
+@given(negotiations(parties=(3, 4), issues=(1, 4), options=(2, 3)))
+def test_frontier_cut_by_the_budget_reports_only_pareto_points(negotiation):
+    result = pareto_frontier(negotiation, Budget(0.0))
+    assert result.status is Status.BUDGET
+    assert result.points
+    assert {u for u, _ in result.points} <= brute_frontier(negotiation)
+
+
 @SLOW
 @given(negotiations(parties=(2, 2), issues=(1, 7), options=(1, 5), low=-20, high=40))
 def test_two_party_table_and_sparse_merge_agree(negotiation):
@@ -150,15 +159,16 @@ def test_improvement_packages_are_pareto_optimal_and_optimal(engine, negotiation
 
 
 @SLOW
-@given(negotiations(parties=(2, 3), issues=(1, 4), options=(1, 4)))
-def test_kalai_smorodinsky_package_maximises_the_smallest_normalised_gain(negotiation):
+@pytest.mark.parametrize("engine", ["frontier", "milp"])
+@given(negotiation=negotiations(parties=(2, 4), issues=(1, 4), options=(1, 4)))
+def test_kalai_smorodinsky_package_maximises_the_smallest_normalised_gain(engine, negotiation):
     d = negotiation.disagreement
     n = len(d)
     rational = [u for _, u in all_packages(negotiation) if all(a >= b for a, b in zip(u, d, strict=True))]
     assume(rational)
     ideal = [max(u[i] for u in rational) for i in range(n)]
     assume(all(ideal[i] > d[i] for i in range(n)))
-    result = kalai_smorodinsky_package(negotiation, engine="frontier")
+    result = kalai_smorodinsky_package(negotiation, engine=engine)
     best = max(min((u[i] - d[i]) / (ideal[i] - d[i]) for i in range(n)) for u in rational)
     assert result.approximate
     assert result.objective == best

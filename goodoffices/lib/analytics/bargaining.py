@@ -92,8 +92,14 @@ def _frontier_for(scaled: Scaled, budget: Budget, engine: Engine) -> Frontier | 
     """The exact frontier when the engine allows it and it fits (always for two parties)."""
     if engine == "milp" and scaled.parties > 2:
         return None
-    if scaled.parties == 2 or engine == "frontier":
+    if engine == "frontier":
         return exact_frontier(scaled, budget)
+    if scaled.parties == 2:
+        # Always fits for ordinary utilities; with huge ranges and frontiers HiGHS takes over.
+        try:
+            return exact_frontier(scaled, budget)
+        except BudgetExceeded:
+            return None
     if scaled.package_count() > FRONTIER_MAX_PACKAGES:
         return None
     share = Budget(budget.remaining() * FRONTIER_SHARE)
@@ -200,7 +206,7 @@ def _product_result(
     if status is Status.EXACT or log_bound is None:
         bound = float(product)
     else:
-        bound = math.exp(log_bound - sum(counted) * math.log(scaled.scale))
+        bound = max(float(product), math.exp(log_bound - sum(counted) * math.log(scaled.scale)))
     return PackageResult(package, _unscale(scaled, scaled.utilities(package)), product, bound, status, counted)
 
 

@@ -49,6 +49,7 @@ Only numbers known exactly are there: a lottery found in floating point (status 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
@@ -133,7 +134,7 @@ def _status(answer: dict[str, Any], status: Status, objective: Fraction, bound: 
     answer["objective"] = number(objective)
     exact["objective"] = fraction_str(objective)
     if status is not Status.EXACT:
-        answer["bound"] = bound
+        answer["bound"] = bound if math.isfinite(bound) else None
 
 
 def _package(
