@@ -235,6 +235,20 @@ def test_method_shape_and_options_are_checked():
     }
 
 
+def test_adjusted_winner_is_for_two_parties():
+    items = [{"name": "a", "points": [50, 50, 50]}, {"name": "b", "points": [50, 50, 50]}]
+    assert errors_of({"method": "adjusted_winner", "parties": ["A", "B", "C"], "items": items}) == {
+        "parties": "adjusted_winner divides between exactly 2 parties, got 3"
+    }
+
+
+def test_max_nash_welfare_over_issues_is_the_largest_product_of_utilities():
+    # Over packages with a zero disagreement point: by hand, VHM's 7 x 7 = 49 (see the pareto test).
+    answer = solve(request("max_nash_welfare"))
+    assert answer["package"] == {"venue": "Vienna", "agenda": "humanitarian", "date": "May"}
+    assert answer["exact"]["objective"] == "49"
+
+
 def test_a_disagreement_point_nobody_can_reach_is_a_clear_refusal():
     errors = errors_of(request("nash", disagreement=[20, 20]))
     assert errors == {"disagreement": "no package gives every party at least its disagreement utility"}
