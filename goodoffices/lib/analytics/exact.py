@@ -184,20 +184,6 @@ def lp_maximize(c: Sequence[Fraction], a: Sequence[Sequence[Fraction]], b: Seque
     return ExactLP(tuple(x), tuple(y), value)
 
 
-def simplest_between(low: Fraction, high: Fraction) -> Fraction:
-    """The fraction with the smallest denominator in ``[low, high]`` (Stern-Brocot descent)."""
-    if low > high:
-        low, high = high, low
-    floor = math.floor(low)
-    if Fraction(floor) == low:
-        return Fraction(floor)
-    if floor + 1 <= high:
-        return Fraction(floor + 1)
-    # low and high share the integer part: recurse on the reciprocals of the fractional parts.
-    inner = simplest_between(1 / (high - floor), 1 / (low - floor))
-    return floor + 1 / inner
-
-
 def rational_guesses(value: float, limits: Sequence[int] = (10, 100, 1000, 10**4, 10**6)) -> list[Fraction]:
     """Small-denominator fractions near a float, simplest first, for exact re-verification."""
     exact = Fraction(value)
