@@ -4,7 +4,7 @@ DATA_DIR ?= var
 PG_URL ?= postgres://postgres@127.0.0.1:5432/goodoffices
 BIN := .venv/bin
 
-.PHONY: demo test lint typecheck test-sqlite test-postgres test-browser messages install install-dev chromium bench bench-ledger clean
+.PHONY: demo test lint typecheck test-sqlite test-postgres test-browser messages install install-dev chromium bench bench-ledger bench-analytics clean
 
 .venv/.installed: requirements.txt pyproject.toml scripts/bootstrap
 	scripts/bootstrap requirements.txt
@@ -57,6 +57,14 @@ bench: .venv/.installed-dev
 # The served log: the core beside pymerkle, then SQLite, PostgreSQL (when it answers) and Django.
 bench-ledger: .venv/.installed-dev
 	$(BIN)/python benchmarks/ledger.py
+
+# The analytics core beside negmas (heavy, so installed here only, pinned, never in requirements-dev.txt).
+NEGMAS_VERSION ?= 0.16.0
+bench-analytics: .venv/.installed-dev
+	@$(BIN)/python -c "import negmas" 2>/dev/null || { \
+	  if command -v uv >/dev/null 2>&1; then uv pip install --quiet --python $(BIN)/python negmas==$(NEGMAS_VERSION); \
+	  else $(BIN)/python -m pip install --quiet negmas==$(NEGMAS_VERSION); fi; }
+	$(BIN)/python benchmarks/analytics.py
 
 clean:
 	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache

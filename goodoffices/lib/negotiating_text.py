@@ -140,7 +140,7 @@ def _characters_problem(text: str) -> str | None:
 # --- authoring syntax ---------------------------------------------------------------------------
 
 
-def parse_body(source: str, *, clause: str = "", field: str = "text") -> Body:
+def parse_body(source: str, *, clause: str = "", field: str = "text") -> Body:  # noqa: C901 - a character-by-character parser of the authoring syntax
     """Parse a clause body written in the authoring syntax (module docstring) into its segments.
 
     Surrounding whitespace of the whole body is dropped. Refuses, with ``Invalid`` on ``field`` and a
@@ -269,7 +269,7 @@ class Clause:
             raise Invalid(errors)
 
     @classmethod
-    def from_source(cls, id: str, source: str, heading: str | None = None) -> "Clause":
+    def from_source(cls, id: str, source: str, heading: str | None = None) -> "Clause":  # noqa: A002 - the field's name
         """A clause from its body in the authoring syntax."""
         return cls(id=id, body=parse_body(source, clause=id), heading=heading)
 

@@ -160,7 +160,7 @@ def test_lists_are_frozen_as_tuples() -> None:
             [("title", "holds the bidirectional formatting character U+202E, which can hide what is signed")],
         ),
         ({"language": "English"}, [("language", "must be a language tag such as en, hy, az or ru")]),
-        ({"adopted": datetime.datetime(2020, 11, 10, 1, 0)}, [("adopted", "must be a date")]),
+        ({"adopted": datetime.datetime(2020, 11, 10, 1, 0, tzinfo=datetime.UTC)}, [("adopted", "must be a date")]),
         ({"process": ProcessRef(id=0, title="x")}, [("process.id", "must be an integer from 1 to 9007199254740991")]),
         (
             {"process": ProcessRef(id=True, title="x")},
