@@ -84,7 +84,7 @@ def _grow(world, count: int) -> dict[str, int]:
         communique = meeting_services.communique_draft(actor=world.mediator, meeting=meeting, text=f"Text {i}")
         meeting_services.minutes_draft(actor=world.mediator, meeting=meeting, text=f"Minutes {i}")
         for head in (world.head_a, world.head_b):
-            meeting_services.communique_consent(actor=head, communique=communique, consent=True)
+            meeting_services.communique_consent(actor=head, communique=communique, consent=True, version=1)
         caucus_services.caucus_message_post(actor=world.delegate_a, party=world.party_a, body=f"Message {i}")
         caucus_services.caucus_document_upload(
             actor=world.delegate_a,

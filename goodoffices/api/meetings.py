@@ -90,10 +90,21 @@ class HeldIn(Input):
 
 class ApprovalIn(Input):
     approve: bool
+    version: int | None = Field(
+        default=None, ge=1, description="The version of the minutes you read; required to approve."
+    )
 
 
 class ConsentIn(Input):
     consent: bool
+    version: int | None = Field(
+        default=None, ge=1, description="The version of the communiqué you read; required to consent."
+    )
+
+
+class DeclassificationConsentIn(Input):
+    consent: bool
+    to: str | None = Field(default=None, max_length=16, description="The audience you were asked about and consent to.")
 
 
 class StateOut(Schema):
@@ -315,7 +326,11 @@ def minutes_draft(request: HttpRequest, meeting_id: int, payload: TextIn) -> Mee
 @router.put("/meetings/{meeting_id}/minutes/approval", response=StateOut, summary="Approve the minutes")
 def minutes_approve(request: HttpRequest, meeting_id: int, payload: ApprovalIn) -> StateOut:
     meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
-    return StateOut(status=services.minutes_approve(actor=signed_in(request), meeting=meeting, approve=payload.approve))
+    return StateOut(
+        status=services.minutes_approve(
+            actor=signed_in(request), meeting=meeting, approve=payload.approve, version=payload.version
+        )
+    )
 
 
 @router.post("/meetings/{meeting_id}/communique", response={201: MeetingOut}, summary="Draft the communiqué")
@@ -338,7 +353,9 @@ def communique_consent(request: HttpRequest, meeting_id: int, payload: ConsentIn
     meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
     communique = selectors.communique_get(user=request.user, meeting=meeting)
     return StateOut(
-        status=services.communique_consent(actor=signed_in(request), communique=communique, consent=payload.consent)
+        status=services.communique_consent(
+            actor=signed_in(request), communique=communique, consent=payload.consent, version=payload.version
+        )
     )
 
 
@@ -377,8 +394,10 @@ def declassification_request(request: HttpRequest, meeting_id: int, payload: Dec
 
 
 @router.put("/meetings/{meeting_id}/declassification/consent", response=StateOut, summary="Consent to declassification")
-def declassification_consent(request: HttpRequest, meeting_id: int, payload: ConsentIn) -> StateOut:
+def declassification_consent(request: HttpRequest, meeting_id: int, payload: DeclassificationConsentIn) -> StateOut:
     meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
     return StateOut(
-        status=services.declassification_consent(actor=signed_in(request), meeting=meeting, consent=payload.consent)
+        status=services.declassification_consent(
+            actor=signed_in(request), meeting=meeting, consent=payload.consent, to=payload.to
+        )
     )

@@ -15,6 +15,11 @@ class JointConsent(models.Model):
     Each party's consent is sealed from the other parties until all have consented to the
     same option; then the outcome is revealed to ``reveal_to`` at once. Decided consents
     (reached or cancelled) never change again.
+
+    The question is about exact content: ``digest`` is the SHA-256 of the canonical form
+    (RFC 8785) of what is asked, and ``version`` the number its readers see. A consent names
+    the version its party read and is refused when that is not the current question, so the
+    outcome is reached only when every party consented to the same words.
     """
 
     class Status(models.TextChoices):
@@ -29,6 +34,8 @@ class JointConsent(models.Model):
     parties = models.ManyToManyField("processes.Party", related_name="+")
     reveal_to = models.CharField(max_length=40)
     question = models.CharField(max_length=64, blank=True, help_text="what is asked, where the purpose needs it")
+    version = models.PositiveIntegerField(default=0, help_text="the version of the content its readers see")
+    digest = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the canonical content asked about")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
     outcome = models.CharField(max_length=64, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -58,6 +65,8 @@ class Consent(models.Model):
     joint = models.ForeignKey(JointConsent, on_delete=models.CASCADE, related_name="consents")
     party = models.ForeignKey("processes.Party", on_delete=models.PROTECT, related_name="+")
     option = models.CharField(max_length=64)
+    # What this party consented to: the joint consent's digest when it was given.
+    digest = models.CharField(max_length=64, blank=True)
     # Who may see this consent, fixed when it is given: a later change of the mandate's rule
     # must not reveal consents that were given as sealed from the mediators.
     audience = models.CharField(max_length=40)

@@ -1,17 +1,26 @@
 """The one joint-consent mechanism. Feature services (readiness, minutes, communiqués,
-declassification) open a joint consent and pass each party's consent through here; this
-module decides, seals and reveals. It never acts on the outcome itself: the caller does,
-in the same transaction, from the ``ConsentResult`` it gets back."""
+declassification, adoption of texts) open a joint consent on exact content and pass each
+party's consent through here; this module binds, decides, seals and reveals. It never acts on
+the outcome itself: the caller does, in the same transaction, from the ``ConsentResult``.
 
+A consent is always to exact content (DESIGN.md, principle 3): the question carries the SHA-256
+of the canonical form of what is asked and the version its readers see; a consent names the
+version (and, where it matters, the label) its party read, and anything but the current question
+is refused with ``Conflict`` and writes nothing.
+"""
+
+import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import models, transaction
-from django.utils import timezone
 
 from goodoffices.accounts.models import User
 from goodoffices.events.models import EventKind
 from goodoffices.events.services import event_record
-from goodoffices.lib import audience
+from goodoffices.lib import audience, clock
+from goodoffices.lib.canonical import canonical_json
 from goodoffices.lib.errors import Conflict, Invalid
 from goodoffices.processes.models import Party, Process
 
@@ -19,37 +28,87 @@ from .models import Consent, JointConsent
 
 
 @dataclass(frozen=True)
+class Question:
+    """What a joint consent asks about: content with a canonical form, the version its readers
+    see, and a short label where the purpose needs one (the audience asked for, say)."""
+
+    content: Mapping[str, Any]
+    version: int = 1
+    label: str = ""
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(canonical_json(dict(self.content))).hexdigest()
+
+
+@dataclass(frozen=True)
+class Read:
+    """What a party says it read when it consents: the version, and the label where there is one."""
+
+    version: int
+    label: str = ""
+
+
+@dataclass(frozen=True)
 class ConsentResult:
     reached: bool
     outcome: str | None
+    # The version and digest of the question the consent was to.
+    version: int = 0
+    digest: str = ""
+
+
+@dataclass(frozen=True)
+class Opened:
+    joint: JointConsent
+    # The parties whose consents to the previous question were voided by this one.
+    voided: tuple[int, ...]
 
 
 def joint_consent_open(
-    *, process: Process, subject: models.Model, purpose: str, parties: list[Party], reveal_to: str, question: str = ""
-) -> JointConsent:
+    *,
+    process: Process,
+    subject: models.Model,
+    purpose: str,
+    parties: list[Party],
+    reveal_to: str,
+    question: Question,
+) -> Opened:
     """Open a joint consent inside the caller's transaction; the caller records the event.
 
     An open joint consent on the same subject and purpose is cancelled first: a new version
-    of the question (amended text, new minutes) makes consents to the old one void."""
-    joint_consent_cancel(subject=subject, purpose=purpose)
+    of the question (amended text, new minutes) makes consents to the old one void, and the
+    caller learns whose, to tell them."""
+    voided = joint_consent_cancel(subject=subject, purpose=purpose)
     joint = JointConsent.objects.create(
         process=process,
         subject_type=subject._meta.label_lower,
         subject_id=str(subject.pk),
         purpose=purpose,
         reveal_to=reveal_to,
-        question=question,
+        question=question.label,
+        version=question.version,
+        digest=question.digest,
     )
     joint.parties.set(parties)
-    return joint
+    return Opened(joint, voided)
 
 
-def joint_consent_cancel(*, subject: models.Model, purpose: str) -> None:
+def joint_consent_cancel(*, subject: models.Model, purpose: str) -> tuple[int, ...]:
     """Close the open joint consent on ``subject`` without outcome (the subject changed or
-    ended), if there is one. Consents given stay sealed to their own parties."""
-    JointConsent.objects.filter(
-        subject_type=subject._meta.label_lower, subject_id=str(subject.pk), purpose=purpose, status="open"
-    ).update(status=JointConsent.Status.CANCELLED, decided_at=timezone.now())
+    ended), if there is one. Consents given stay sealed to their own parties; returns the ids
+    of the parties that had consented."""
+    open_joints = JointConsent.objects.filter(
+        subject_type=subject._meta.label_lower,
+        subject_id=str(subject.pk),
+        purpose=purpose,
+        status=JointConsent.Status.OPEN,
+    )
+    voided = tuple(
+        Consent.objects.filter(joint__in=open_joints).order_by("party_id").values_list("party_id", flat=True)
+    )
+    open_joints.update(status=JointConsent.Status.CANCELLED, decided_at=clock.now())
+    return voided
 
 
 def _sealed_audience(joint: JointConsent, party: Party) -> str:
@@ -60,53 +119,84 @@ def _sealed_audience(joint: JointConsent, party: Party) -> str:
     return audience.party(party.pk)
 
 
+def _check_read(joint: JointConsent, read: Read) -> None:
+    if read.label != joint.question:
+        raise Conflict(
+            f"what is asked changed since you read it: you read {read.label!r}, "
+            f"the parties are now asked {joint.question!r}; read it again before you consent"
+        )
+    if read.version != joint.version:
+        raise Conflict(
+            f"the text changed since you read it: you read version {read.version}, the current version is "
+            f"{joint.version}; read it again before you consent"
+        )
+
+
 @transaction.atomic
-def consent_set(*, actor: User, joint: JointConsent, party: Party, option: str | None) -> ConsentResult:
-    """Give (``option``) or withdraw (``None``) ``party``'s consent. Policy is the caller's."""
-    # Lock the joint consent: two parties consenting at the same instant are serialised
-    # here, so exactly one of them sees the last consent arrive and reveals the outcome.
-    joint = JointConsent.objects.select_for_update().select_related("process__mandate_version").get(pk=joint.pk)
+def consent_set(
+    *, actor: User, joint: JointConsent, party: Party, option: str | None, read: Read | None = None
+) -> ConsentResult:
+    """Give (``option``, with what the party ``read``) or withdraw (``None``) ``party``'s consent.
+    Policy is the caller's."""
+    # Lock the joint consent alone (not the rows it joins): two parties consenting at the same
+    # instant are serialised here, so exactly one of them sees the last consent arrive.
+    joint = (
+        JointConsent.objects.select_for_update(of=("self",)).select_related("process__mandate_version").get(pk=joint.pk)
+    )
     if joint.status != JointConsent.Status.OPEN:
-        raise Conflict("this has already been decided")
+        raise Conflict("this has already been decided, or what was asked has changed; read it again")
     if not joint.parties.filter(pk=party.pk).exists():
         raise Invalid.one("party", f"{party.name} is not asked to consent to this")
-    sealed = _sealed_audience(joint, party)
     existing = Consent.objects.filter(joint=joint, party=party).first()
     if option is None:
         if existing is None:
             return ConsentResult(reached=False, outcome=None)
         existing.delete()
+        # The withdrawal is seen by exactly whom the consent was: a later change of the
+        # mandate's rule must not show the mediators a consent that was sealed from them.
         event_record(
             kind=EventKind.CONSENT_WITHDRAWN,
             actor=actor,
             subject=joint,
-            audience=sealed,
+            audience=existing.audience,
             process=joint.process,
             payload={"purpose": joint.purpose, "party": party.pk},
         )
         return ConsentResult(reached=False, outcome=None)
+    if read is None:
+        raise Invalid.one("version", "say which version you read: a consent is to exact content")
+    _check_read(joint, read)
+    sealed = _sealed_audience(joint, party)
     if existing is not None:
         existing.option = option
         existing.given_by = actor
         existing.audience = sealed
-        existing.save(update_fields=["option", "given_by", "audience"])
+        existing.digest = joint.digest
+        existing.save(update_fields=["option", "given_by", "audience", "digest"])
     else:
-        Consent.objects.create(joint=joint, party=party, option=option, given_by=actor, audience=sealed)
+        Consent.objects.create(
+            joint=joint, party=party, option=option, given_by=actor, audience=sealed, digest=joint.digest
+        )
     event_record(
         kind=EventKind.CONSENT_GIVEN,
         actor=actor,
         subject=joint,
         audience=sealed,
         process=joint.process,
-        payload={"purpose": joint.purpose, "party": party.pk, "option": option},
+        payload={"purpose": joint.purpose, "party": party.pk, "option": option, "digest": joint.digest},
     )
     required = set(joint.parties.values_list("pk", flat=True))
-    options = dict(Consent.objects.filter(joint=joint).values_list("party_id", "option"))
-    if set(options) != required or len(set(options.values())) != 1:
-        return ConsentResult(reached=False, outcome=None)
+    given = {
+        party_id: (given_option, digest)
+        for party_id, given_option, digest in Consent.objects.filter(joint=joint).values_list(
+            "party_id", "option", "digest"
+        )
+    }
+    if set(given) != required or set(given.values()) != {(option, joint.digest)}:
+        return ConsentResult(reached=False, outcome=None, version=joint.version, digest=joint.digest)
     joint.status = JointConsent.Status.REACHED
     joint.outcome = option
-    joint.decided_at = timezone.now()
+    joint.decided_at = clock.now()
     joint.save(update_fields=["status", "outcome", "decided_at"])
     event_record(
         kind=EventKind.CONSENT_REACHED,
@@ -114,6 +204,6 @@ def consent_set(*, actor: User, joint: JointConsent, party: Party, option: str |
         subject=joint,
         audience=joint.reveal_to,
         process=joint.process,
-        payload={"purpose": joint.purpose, "outcome": option},
+        payload={"purpose": joint.purpose, "outcome": option, "digest": joint.digest, "version": joint.version},
     )
-    return ConsentResult(reached=True, outcome=option)
+    return ConsentResult(reached=True, outcome=option, version=joint.version, digest=joint.digest)

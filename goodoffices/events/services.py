@@ -4,10 +4,10 @@ import secrets
 from typing import Any
 
 from django.db import models, transaction
-from django.utils import timezone
 
 from goodoffices.ledger.log import ledger_append
 from goodoffices.lib import audience as audiences
+from goodoffices.lib import clock
 from goodoffices.lib.canonical import canonical_json
 
 from .models import Event, EventCounter, EventKind
@@ -47,7 +47,7 @@ def event_record(
     event = Event.objects.create(
         seq=_next_seq(),
         kind=kind,
-        occurred_at=timezone.now(),
+        occurred_at=clock.now(),
         actor=actor if getattr(actor, "pk", None) else None,
         process=process,
         subject_type=subject._meta.label_lower,

@@ -74,4 +74,39 @@ def audit_log() -> tuple[int, list[str]]:
             f"{len(extra)} stored hashes beyond the tree of size {size} (from index {extra[0]}; "
             f"expected {stored_hash_count(size)} in all)"
         )
+    problems.extend(published_records_problems())
     return size, problems
+
+
+def published_records_problems() -> list[str]:
+    """What the platform shows as published must be the words its events record: each published
+    communiqué's stored text and version equal those of its public ``communique.published``
+    event, and each approved minutes' text equals the draft of the version approved."""
+    from goodoffices.events.models import EventKind
+    from goodoffices.meetings.models import Communique, Meeting
+
+    problems: list[str] = []
+    published = {
+        event.subject_id: event.payload
+        for event in Event.objects.filter(kind=EventKind.COMMUNIQUE_PUBLISHED).order_by("seq").iterator()
+    }
+    for communique in Communique.objects.filter(status=Communique.Status.PUBLISHED).iterator():
+        payload = published.get(str(communique.pk))
+        if payload is None:
+            problems.append(f"communiqué {communique.pk} is published but no public event publishes it")
+        elif payload.get("text") != communique.text or payload.get("version") != communique.version:
+            problems.append(
+                f"communiqué {communique.pk} shows version {communique.version}, but its public event "
+                f"published version {payload.get('version')} with other words"
+            )
+    drafts = {
+        (event.subject_id, event.payload.get("version")): event.payload.get("text")
+        for event in Event.objects.filter(kind=EventKind.MINUTES_DRAFTED).order_by("seq").iterator()
+    }
+    for meeting in Meeting.objects.filter(minutes_status=Meeting.MinutesStatus.APPROVED).iterator():
+        if drafts.get((str(meeting.pk), meeting.minutes_version)) != meeting.minutes:
+            problems.append(
+                f"meeting {meeting.pk}'s approved minutes are not the words of the draft version "
+                f"{meeting.minutes_version} its events record"
+            )
+    return problems

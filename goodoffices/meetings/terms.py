@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from goodoffices.lib import clock
 from goodoffices.lib.errors import FieldError, Invalid
 from goodoffices.processes.models import Process
 
@@ -196,7 +197,7 @@ def _slots(
         errors.append(FieldError("slots", f"at most {MAX_SLOTS} time slots"))
     if zone is None:
         return ()
-    now = timezone.now()
+    now = clock.now()
     for i, slot in enumerate(slots[:MAX_SLOTS]):
         name = f"slots[{i}]"
         try:

@@ -188,6 +188,12 @@ def proposal_withdraw(request: HttpRequest, proposal_id: int) -> HttpResponse:
     )
 
 
+def _version(request: HttpRequest) -> int | None:
+    """The version of a text the form showed (posted back with the consent to it)."""
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+
 def _people(meeting: Meeting) -> list[tuple[str, str]]:
     return [(u.username, str(u)) for u in attendance_candidates(meeting.process)]
 
@@ -298,10 +304,11 @@ def minutes_draft(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @require_POST
 def minutes_approve(request: HttpRequest, meeting_id: int) -> HttpResponse:
     approve = request.POST.get("approve") == "1"
+    version = _version(request)
     return _meeting_action(
         request,
         meeting_id,
-        lambda meeting, actor: services.minutes_approve(actor=actor, meeting=meeting, approve=approve),
+        lambda meeting, actor: services.minutes_approve(actor=actor, meeting=meeting, approve=approve, version=version),
         _("Your approval is recorded.") if approve else _("Your approval is withdrawn."),
     )
 
@@ -343,10 +350,11 @@ def communique_amend(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @require_POST
 def communique_consent(request: HttpRequest, meeting_id: int) -> HttpResponse:
     consent = request.POST.get("consent") == "1"
+    version = _version(request)
 
     def give(meeting: Meeting, actor: User) -> Any:
         communique = selectors.communique_get(user=actor, meeting=meeting)
-        return services.communique_consent(actor=actor, communique=communique, consent=consent)
+        return services.communique_consent(actor=actor, communique=communique, consent=consent, version=version)
 
     return _meeting_action(
         request,
@@ -372,10 +380,13 @@ def declassification_request(request: HttpRequest, meeting_id: int) -> HttpRespo
 @require_POST
 def declassification_consent(request: HttpRequest, meeting_id: int) -> HttpResponse:
     consent = request.POST.get("consent") == "1"
+    target = request.POST.get("to", "")[:16]
     return _meeting_action(
         request,
         meeting_id,
-        lambda meeting, actor: services.declassification_consent(actor=actor, meeting=meeting, consent=consent),
+        lambda meeting, actor: services.declassification_consent(
+            actor=actor, meeting=meeting, consent=consent, to=target
+        ),
         _("Your consent is recorded.") if consent else _("Your consent is withdrawn."),
     )
 

@@ -2,7 +2,7 @@
 on the 1995 OSCE Minsk Group co-chairmanship. Everything is created through the services,
 so the demo's history is in the events like any real process."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Literal
 
 from django.db import transaction
@@ -10,10 +10,10 @@ from django.db import transaction
 from goodoffices.accounts.models import User
 from goodoffices.events.models import Event, EventKind
 from goodoffices.events.services import event_record
-from goodoffices.lib import audience
+from goodoffices.lib import audience, clock
 
 from . import services
-from .models import AppointmentRole, DelegationRole
+from .models import AppointmentRole, DelegationRole, Process
 
 DEMO_PASSWORD = "demo-password"
 
@@ -49,8 +49,32 @@ def demo_state() -> Literal["empty", "demo", "foreign"]:
     return "empty"
 
 
+# The demo's history is replayed from here on, through the 2023 meetings, up to today.
+HISTORY_STARTS = datetime(2023, 2, 20, 9, 0, tzinfo=UTC)
+
+
 @transaction.atomic
 def demo_load() -> None:
+    with clock.replaying(HISTORY_STARTS):
+        process, users = _framework_and_process()
+    from goodoffices.meetings.demo import load_demo_meetings
+
+    load_demo_meetings(
+        process=process,
+        mediator=users["mediator"],
+        heads=[users[party.name.lower()] for party in process.parties.order_by("id")],
+    )
+    operator = users["operator"]
+    event_record(
+        kind=EventKind.DEMO_LOADED,
+        actor=operator,
+        subject=process,
+        audience=audience.operators(process.mandate.framework_id),
+        payload={"accounts": [username for username, _, _ in ACCOUNTS]},
+    )
+
+
+def _framework_and_process() -> tuple[Process, dict[str, User]]:
     users = {}
     for username, display_name, _ in ACCOUNTS:
         users[username] = User.objects.create_user(
@@ -120,10 +144,4 @@ def demo_load() -> None:
         head = users[party.name.lower()]
         for role in (DelegationRole.HEAD, DelegationRole.SIGNATORY):
             services.delegation_member_add(actor=operator, party=party, user=head, role=role)
-    event_record(
-        kind=EventKind.DEMO_LOADED,
-        actor=operator,
-        subject=process,
-        audience=audience.operators(process.mandate.framework_id),
-        payload={"accounts": [username for username, _, _ in ACCOUNTS]},
-    )
+    return process, users

@@ -204,7 +204,9 @@ def mandate_amend(*, actor: User, mandate: Mandate, note: str, **changes: Any) -
     unknown = sorted(set(changes) - allowed)
     if unknown:
         raise Invalid([FieldError(name, "is not a term of a mandate") for name in unknown])
-    current = MandateVersion.objects.select_for_update().filter(mandate=mandate).order_by("-number").first()
+    # FOR NO KEY UPDATE: the rows change, their keys never do, so writers that merely reference
+    # them (every event names its process) are not blocked behind this transaction.
+    current = MandateVersion.objects.select_for_update(no_key=True).filter(mandate=mandate).order_by("-number").first()
     assert current is not None
     merged = {**current.as_dict(), **changes}
     errors: list[FieldError] = []
@@ -233,7 +235,7 @@ def mandate_amend(*, actor: User, mandate: Mandate, note: str, **changes: Any) -
         **terms,
     )
     changed = sorted(k for k in changes if changes[k] != getattr(current, k))
-    processes = list(Process.objects.select_for_update().filter(mandate=mandate))
+    processes = list(Process.objects.select_for_update(no_key=True).filter(mandate=mandate))
     Process.objects.filter(mandate=mandate).update(mandate_version=version)
     payload = {"version": version.number, "changed": changed, "terms": version.as_dict()}
     for process in processes:

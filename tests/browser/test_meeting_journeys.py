@@ -71,22 +71,25 @@ def test_proposal_counter_readiness_communique_register(people: dict[str, Page],
     a.reload()
     a.get_by_role("link", name="Open the confirmed meeting").click()
     expect(a.locator(".meeting-status")).to_have_text("confirmed")
-    meeting_url = a.url
 
-    mediator.goto(meeting_url)
+    # A meeting is recorded as held only once it has begun: the demo's talks on the electricity
+    # line began an hour ago.
+    open_meetings(mediator, demo_url)
+    mediator.get_by_role("link", name="Talks on the electricity line").first.click()
+    meeting_url = mediator.url
     mediator.get_by_label("Baku delegation head").check()
     mediator.get_by_label("Stepanakert delegation head").check()
     mediator.get_by_label("Outcomes").fill("The sides agreed to a joint inspection of the line.")
     mediator.get_by_role("button", name="Record as held").click()
     expect(mediator.locator(".meeting-status")).to_have_text("held")
     mediator.get_by_role("region", name="Communiqué").get_by_label("Text").fill(
-        "The sides met in Geneva and agreed to inspect the electricity line."
+        "The sides met and agreed to inspect the electricity line."
     )
     mediator.get_by_role("button", name="Draft the communiqué").click()
     expect(mediator.locator(".communique-status")).to_have_text("draft")
 
     page.goto(demo_url + "/register/")
-    expect(page.get_by_text("Gas and electricity talks")).to_have_count(0)
+    expect(page.get_by_text("Talks on the electricity line")).to_have_count(0)
 
     a.goto(meeting_url)
     a.get_by_role("button", name="Consent to publish this text").click()
@@ -96,8 +99,27 @@ def test_proposal_counter_readiness_communique_register(people: dict[str, Page],
     expect(b.locator(".communique-status")).to_have_text("published")
 
     page.goto(demo_url + "/register/")
-    page.get_by_role("link", name="Gas and electricity talks").click()
+    page.get_by_role("link", name="Talks on the electricity line").click()
     expect(page.locator(".communique")).to_contain_text("agreed to inspect the electricity line")
+
+
+def test_a_consent_from_a_stale_page_is_refused(people: dict[str, Page], demo_url: str) -> None:
+    """Issue 8, item 1: Baku's page shows version 1; Stepanakert amends; Baku's consent to the
+    page it read is refused and the text stays a draft."""
+    a, b, mediator = people["stepanakert"], people["baku"], people["mediator"]
+    open_meetings(b, demo_url)
+    b.get_by_role("link", name="Meeting on humanitarian access").first.click()
+    expect(b.get_by_text("version 1")).to_be_visible()
+    a.goto(b.url)
+    a.get_by_text("Amend the text").click()
+    a.get_by_role("region", name="Communiqué").get_by_label("Text").fill("Amended by Stepanakert.")
+    a.get_by_role("button", name="Save the new version").click()
+    expect(a.get_by_text("version 2")).to_be_visible()
+    b.get_by_role("button", name="Consent to publish this text").click()
+    expect(b.get_by_text("the text changed since you read it")).to_be_visible()
+    expect(b.locator(".communique-status")).to_have_text("draft")
+    mediator.goto(b.url)
+    expect(mediator.locator(".communique-status")).to_have_text("draft")
 
 
 def test_withdrawn_readiness_leaves_stepanakert_no_trace(people: dict[str, Page], demo_url: str) -> None:

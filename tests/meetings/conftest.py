@@ -1,7 +1,9 @@
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
+import time_machine
 
 from goodoffices.meetings import services
 from goodoffices.meetings.models import Communique, Meeting, Proposal
@@ -44,8 +46,14 @@ def confirm(world, proposal: Proposal) -> Meeting:
     return result.meeting
 
 
+def begun(meeting: Meeting):
+    """Travel to a minute after the meeting began (a meeting is recorded as held only then)."""
+    return time_machine.travel(meeting.starts_at + timedelta(minutes=1), tick=True)
+
+
 def hold(world, meeting: Meeting) -> Meeting:
-    return services.meeting_hold(actor=world.mediator, meeting=meeting, attendance=[world.head_a], outcomes="ok")
+    with begun(meeting):
+        return services.meeting_hold(actor=world.mediator, meeting=meeting, attendance=[world.head_a], outcomes="ok")
 
 
 @dataclass

@@ -3,6 +3,7 @@ from django.core import mail
 from goodoffices.events.models import Event
 from goodoffices.meetings.models import Meeting, Notification, Proposal
 
+from .conftest import begun
 from .helpers import proposal_body, slot
 
 
@@ -59,11 +60,17 @@ def test_proposal_readiness_meeting_communique_register(world, api_for):
     )
     assert recipients == {"mediator", "head_a", "delegate_a", "head_b", "delegate_b"}
 
-    held = mediator.post(
-        f"/api/v1/meetings/{meeting_id}/held",
-        {"attendance": ["head_a", "head_b", "mediator"], "outcomes": "Agreed to inspect the line."},
-        content_type="application/json",
+    early = mediator.post(
+        f"/api/v1/meetings/{meeting_id}/held", {"attendance": [], "outcomes": ""}, content_type="application/json"
     )
+    assert early.status_code == 422
+    assert early.json()["errors"][0]["field"] == "starts_at"
+    with begun(Meeting.objects.get(pk=meeting_id)):
+        held = mediator.post(
+            f"/api/v1/meetings/{meeting_id}/held",
+            {"attendance": ["head_a", "head_b", "mediator"], "outcomes": "Agreed to inspect the line."},
+            content_type="application/json",
+        )
     assert held.status_code == 200, _json(held)
     # The mandate's rule (process) now admits observers.
     assert api_for("observer").get(f"/api/v1/meetings/{meeting_id}").status_code == 200
@@ -76,7 +83,9 @@ def test_proposal_readiness_meeting_communique_register(world, api_for):
     assert drafted.status_code == 201, _json(drafted)
     assert api_for("observer").get(f"/api/v1/meetings/{meeting_id}").json()["communique"] is None
     assert a.put(
-        f"/api/v1/meetings/{meeting_id}/communique/consent", {"consent": True}, content_type="application/json"
+        f"/api/v1/meetings/{meeting_id}/communique/consent",
+        {"consent": True, "version": 1},
+        content_type="application/json",
     ).json() == {"status": "awaiting"}
     amended = b.put(
         f"/api/v1/meetings/{meeting_id}/communique",
@@ -84,13 +93,25 @@ def test_proposal_readiness_meeting_communique_register(world, api_for):
         content_type="application/json",
     )
     assert amended.json()["communique"]["version"] == 2
-    # Consent to version 1 does not count for version 2.
+    # Consent to version 1 does not count for version 2, and a consent to a version one did not
+    # read is refused with nothing written.
+    stale = b.put(
+        f"/api/v1/meetings/{meeting_id}/communique/consent",
+        {"consent": True, "version": 1},
+        content_type="application/json",
+    )
+    assert stale.status_code == 409
+    assert "version 1" in stale.json()["detail"]
     assert b.put(
-        f"/api/v1/meetings/{meeting_id}/communique/consent", {"consent": True}, content_type="application/json"
+        f"/api/v1/meetings/{meeting_id}/communique/consent",
+        {"consent": True, "version": 2},
+        content_type="application/json",
     ).json() == {"status": "awaiting"}
     assert api_for("anonymous").get("/api/v1/register/meetings").json() == {"items": []}
     published = a.put(
-        f"/api/v1/meetings/{meeting_id}/communique/consent", {"consent": True}, content_type="application/json"
+        f"/api/v1/meetings/{meeting_id}/communique/consent",
+        {"consent": True, "version": 2},
+        content_type="application/json",
     )
     assert published.json() == {"status": "published"}
     register = api_for("anonymous").get("/api/v1/register/meetings").json()["items"]

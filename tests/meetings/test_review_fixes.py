@@ -116,12 +116,14 @@ def test_only_a_postponed_meeting_of_the_process_is_rescheduled(world):
         propose(world, actor="mediator", reschedules=meeting)
 
 
-def test_a_meeting_public_by_the_mandate_opens_its_sealed_entries(world):
+def test_a_meeting_public_by_the_mandate_publishes_its_record_and_nothing_before_it(world):
     mandate_amend(actor=world.operator, mandate=world.mandate, note="public", held_meetings_audience="public")
     world.process.refresh_from_db()
     meeting = hold(world, confirm(world, propose(world)))
+    assert Event.objects.get(kind="meeting.held", subject_id=str(meeting.pk)).audience == "public"
+    # Its confirmation (with the proposal behind it) stays sealed: the mandate publishes the record.
     confirmed = Event.objects.get(kind="meeting.confirmed", subject_id=str(meeting.pk))
-    assert Event.objects.filter(kind="ledger.opened", payload__seq=confirmed.seq).exists()
+    assert not Event.objects.filter(kind="ledger.opened", payload__seq=confirmed.seq).exists()
     assert Meeting.objects.get(pk=meeting.pk).audience == "public"
 
 

@@ -13,7 +13,7 @@ from goodoffices.meetings.models import Meeting, Notification, Proposal
 from goodoffices.processes.services import mandate_amend
 
 from ..world import make_world
-from .conftest import confirm, hold, propose, slots
+from .conftest import begun, confirm, hold, propose, slots
 
 
 def _slot(start: datetime, hours: int = 2) -> services.SlotIn:
@@ -151,19 +151,19 @@ def test_postponed_meeting_can_be_rescheduled_by_a_new_linked_proposal(world):
     services.meeting_postpone(actor=world.mediator, meeting=meeting, reason="Roads closed")
     new = propose(world, actor="mediator", reschedules=meeting)
     assert new.reschedules == meeting
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict), begun(meeting):
         services.meeting_hold(actor=world.mediator, meeting=meeting, attendance=[], outcomes="")
 
 
 def test_minutes_need_every_party_on_the_same_version(world):
     meeting = hold(world, confirm(world, propose(world)))
     services.minutes_draft(actor=world.mediator, meeting=meeting, text="v1")
-    assert services.minutes_approve(actor=world.head_a, meeting=meeting, approve=True) == "awaiting"
+    assert services.minutes_approve(actor=world.head_a, meeting=meeting, approve=True, version=1) == "awaiting"
     meeting.refresh_from_db()
     services.minutes_draft(actor=world.mediator, meeting=meeting, text="v2")
     meeting.refresh_from_db()
-    assert services.minutes_approve(actor=world.head_b, meeting=meeting, approve=True) == "awaiting"
-    assert services.minutes_approve(actor=world.head_a, meeting=meeting, approve=True) == "approved"
+    assert services.minutes_approve(actor=world.head_b, meeting=meeting, approve=True, version=2) == "awaiting"
+    assert services.minutes_approve(actor=world.head_a, meeting=meeting, approve=True, version=2) == "approved"
     meeting.refresh_from_db()
     assert meeting.minutes_status == "approved"
     with pytest.raises(Conflict):
@@ -226,17 +226,22 @@ def test_declassification_by_joint_consent_opens_the_sealed_entries(world, api_f
     meeting = hold(world, confirm(world, propose(world)))
     assert api_for("anonymous").get("/api/v1/register/meetings").json()["items"] == []
     services.declassification_request(actor=world.head_a, meeting=meeting, to="public")
-    assert services.declassification_consent(actor=world.head_a, meeting=meeting, consent=True) == "awaiting"
-    assert services.declassification_consent(actor=world.head_b, meeting=meeting, consent=True) == "declassified"
+    assert (
+        services.declassification_consent(actor=world.head_a, meeting=meeting, consent=True, to="public") == "awaiting"
+    )
+    assert (
+        services.declassification_consent(actor=world.head_b, meeting=meeting, consent=True, to="public")
+        == "declassified"
+    )
     meeting.refresh_from_db()
     assert meeting.audience == "public"
     assert [m["title"] for m in api_for("anonymous").get("/api/v1/register/meetings").json()["items"]] == [
         meeting.title
     ]
     openings = Event.objects.filter(kind="ledger.opened")
-    confirmed = Event.objects.get(kind="meeting.confirmed", subject_id=str(meeting.pk))
-    opening = openings.get(payload__seq=confirmed.seq)
-    assert verify_opening(event_entry(confirmed), opening.payload)
+    held = Event.objects.get(kind="meeting.held", subject_id=str(meeting.pk))
+    opening = openings.get(payload__seq=held.seq)
+    assert verify_opening(event_entry(held), opening.payload)
 
 
 def test_declassification_must_widen(world):

@@ -4,13 +4,14 @@ from django.db import models
 
 from goodoffices.accounts.models import User
 from goodoffices.consent.selectors import joint_consent_for
-from goodoffices.consent.services import ConsentResult, consent_set, joint_consent_open
+from goodoffices.consent.services import ConsentResult, Question, Read, consent_set, joint_consent_open
 from goodoffices.lib import audience
 from goodoffices.lib.errors import Conflict, Forbidden, Invalid
 from goodoffices.policies import roles_for
 from goodoffices.processes.models import Party, Process
 
 from ..models import Meeting, Proposal
+from ..notices import notify
 
 MAX_TEXT = 20_000
 MAX_REASON = 4_000
@@ -27,9 +28,18 @@ def acting_party(actor: User, process: Process) -> Party:
     return process.parties.get(pk=heads[0])
 
 
-def ask_every_party(process: Process, subject: models.Model, purpose: str, question: str = "") -> None:
-    """Open the joint consent of every party; the outcome is revealed to the plenary."""
-    joint_consent_open(
+def ask_every_party(
+    process: Process,
+    subject: models.Model,
+    purpose: str,
+    question: Question,
+    *,
+    actor: User | None = None,
+    voided_message: str = "",
+) -> None:
+    """Open the joint consent of every party on ``question``; the outcome is revealed to the
+    plenary. Parties whose consent to the previous question this voids are told so."""
+    opened = joint_consent_open(
         process=process,
         subject=subject,
         purpose=purpose,
@@ -37,30 +47,51 @@ def ask_every_party(process: Process, subject: models.Model, purpose: str, quest
         reveal_to=audience.PLENARY,
         question=question,
     )
+    for party_id in opened.voided if voided_message else ():
+        notify(
+            process=process,
+            record_audience=audience.party(party_id),
+            subject=subject,
+            actor=actor,
+            message=voided_message,
+            params={"version": str(question.version)},
+            email=True,
+        )
 
 
 def party_consent(
-    actor: User, process: Process, subject: models.Model, purpose: str, option: str | None, nothing: str
+    actor: User,
+    process: Process,
+    subject: models.Model,
+    purpose: str,
+    option: str | None,
+    nothing: str,
+    read: Read | None = None,
 ) -> ConsentResult:
-    """Pass the acting head's party's consent (or its withdrawal) to the joint consent."""
+    """Pass the acting head's party's consent to what it ``read`` (or its withdrawal) to the
+    joint consent."""
     party = acting_party(actor, process)
     joint = joint_consent_for(subject=subject, purpose=purpose)
     if joint is None:
         raise Conflict(nothing)
-    return consent_set(actor=actor, joint=joint, party=party, option=option)
+    return consent_set(actor=actor, joint=joint, party=party, option=option, read=read)
 
 
 def open_proposal(proposal: Proposal) -> Proposal:
     """Lock the proposal and check it is still open."""
-    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    locked = Proposal.objects.select_for_update(of=("self",), no_key=True).select_related("process").get(pk=proposal.pk)
     if locked.status != Proposal.Status.OPEN:
         raise Conflict(f"this proposal is already {locked.get_status_display()}")
     return locked
 
 
 def meeting_for_update(meeting: Meeting, *allowed: str) -> Meeting:
-    """Lock the meeting and check its status is one of ``allowed``."""
-    locked = Meeting.objects.select_for_update().select_related("process__mandate_version").get(pk=meeting.pk)
+    """Lock the meeting (and only it: joined rows stay unlocked) and check its status."""
+    locked = (
+        Meeting.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("process__mandate_version")
+        .get(pk=meeting.pk)
+    )
     if locked.status not in allowed:
         raise Conflict(f"the meeting is {locked.get_status_display()}")
     return locked

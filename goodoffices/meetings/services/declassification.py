@@ -1,15 +1,22 @@
 """Declassification of a held meeting by joint consent: its record reaches further, and, when
-it goes public, anyone can check its sealed ledger entries."""
+it goes public, anyone can check the meeting's record and its approved minutes in the ledger.
+
+A declassification opens exactly these sealed entries of the meeting (docs/verification.md):
+the ``meeting.held`` record, and for approved minutes the ``minutes.drafted`` event of the
+approved version and the ``minutes.approved`` event. Never earlier drafts, the proposals or
+anyone's readiness or consent."""
 
 from typing import Literal
 
 from django.db import transaction
 from django.db.models import BigIntegerField
 from django.db.models.functions import Cast
+from django.utils.translation import gettext_noop
 
 from goodoffices.accounts.models import User
 from goodoffices.consent.models import Purpose
 from goodoffices.consent.selectors import joint_consent_for
+from goodoffices.consent.services import Question, Read
 from goodoffices.events.models import Event, EventKind
 from goodoffices.events.services import event_record
 from goodoffices.ledger.services import ledger_open
@@ -23,6 +30,10 @@ from .common import ask_every_party, meeting_for_update, party_consent
 DECLASSIFY_TO = (audience.PROCESS, audience.PUBLIC)
 DeclassificationOutcome = Literal["awaiting", "declassified"]
 
+DECLASSIFICATION_VOIDED = gettext_noop(
+    "A new declassification was asked: your consent to the earlier request no longer counts."
+)
+
 
 @transaction.atomic
 def declassification_request(*, actor: User, meeting: Meeting, to: str) -> None:
@@ -33,7 +44,14 @@ def declassification_request(*, actor: User, meeting: Meeting, to: str) -> None:
     locked = meeting_for_update(meeting, Meeting.Status.HELD)
     if WIDER[to] <= WIDER.get(locked.audience, 0):
         raise Invalid.one("to", f"the meeting is already visible to {locked.audience}")
-    ask_every_party(locked.process, locked, Purpose.DECLASSIFICATION, question=to)
+    ask_every_party(
+        locked.process,
+        locked,
+        Purpose.DECLASSIFICATION,
+        Question(content={"meeting": locked.pk, "to": to}, label=to),
+        actor=actor,
+        voided_message=DECLASSIFICATION_VOIDED,
+    )
     event_record(
         kind=EventKind.MEETING_DECLASSIFICATION_REQUESTED,
         actor=actor,
@@ -45,44 +63,65 @@ def declassification_request(*, actor: User, meeting: Meeting, to: str) -> None:
 
 
 @transaction.atomic
-def declassification_consent(*, actor: User, meeting: Meeting, consent: bool) -> DeclassificationOutcome:
-    """A party consents to the pending declassification; the last consent applies it and, for
-    the public, opens the meeting's sealed ledger entries so anyone can check them."""
+def declassification_consent(
+    *, actor: User, meeting: Meeting, consent: bool, to: str | None = None
+) -> DeclassificationOutcome:
+    """A party consents to the pending declassification to ``to`` (the audience it was asked
+    for and read); the last consent applies it and, for the public, opens the meeting's record."""
     require(actor, Permission.DECLASSIFICATION_CONSENT, meeting)
+    locked = meeting_for_update(meeting, Meeting.Status.HELD)
     nothing = "no declassification is awaiting consent"
-    joint = joint_consent_for(subject=meeting, purpose=Purpose.DECLASSIFICATION)
+    joint = joint_consent_for(subject=locked, purpose=Purpose.DECLASSIFICATION)
     if joint is None:
         raise Conflict(nothing)
+    if consent and not to:
+        raise Invalid.one("to", "say which audience you consent to: a consent is to exact content")
     target = joint.question
     result = party_consent(
-        actor, meeting.process, meeting, Purpose.DECLASSIFICATION, target if consent else None, nothing
+        actor,
+        locked.process,
+        locked,
+        Purpose.DECLASSIFICATION,
+        to if consent else None,
+        nothing,
+        read=Read(version=1, label=to or "") if consent else None,
     )
     if not result.reached:
         return "awaiting"
-    Meeting.objects.filter(pk=meeting.pk).update(audience=target)
+    locked.audience = target
+    locked.save(update_fields=["audience"])
     event_record(
         kind=EventKind.MEETING_DECLASSIFIED,
-        actor=actor,
-        subject=meeting,
+        actor=None,
+        subject=locked,
         audience=target,
-        process=meeting.process,
-        payload={"to": target, "title": meeting.title},
+        process=locked.process,
+        payload={"to": target, "title": locked.title, "by": "joint consent"},
     )
     if target == audience.PUBLIC:
-        open_sealed_entries(meeting, actor)
+        open_meeting_record(locked, actor)
     return "declassified"
 
 
-def open_sealed_entries(meeting: Meeting, actor: User) -> None:
-    """The meeting is public now: publish salt and content of its sealed ledger entries."""
+def open_meeting_record(meeting: Meeting, actor: User) -> None:
+    """The meeting is public now: publish salt and content of its record's sealed ledger
+    entries, and nothing else of it (see the module docstring)."""
     opened = Event.objects.filter(kind=EventKind.LEDGER_OPENED, subject_type=Event._meta.label_lower).values_list(
         Cast("subject_id", BigIntegerField()), flat=True
     )
-    sealed = (
+    events = (
         Event.objects.filter(subject_type=meeting._meta.label_lower, subject_id=str(meeting.pk))
         .exclude(audience=audience.PUBLIC)
         .exclude(pk__in=opened)
         .order_by("seq")
     )
-    for event in sealed:
-        ledger_open(event=event, actor=actor)
+    approved = meeting.minutes_status == Meeting.MinutesStatus.APPROVED
+    for event in events:
+        if event.kind == EventKind.MEETING_HELD or (
+            approved
+            and (
+                event.kind == EventKind.MINUTES_APPROVED
+                or (event.kind == EventKind.MINUTES_DRAFTED and event.payload.get("version") == meeting.minutes_version)
+            )
+        ):
+            ledger_open(event=event, actor=actor)

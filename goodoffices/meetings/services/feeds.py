@@ -4,12 +4,11 @@ import hashlib
 import secrets
 
 from django.db import transaction
-from django.utils import timezone
 
 from goodoffices.accounts.models import User
 from goodoffices.events.models import EventKind
 from goodoffices.events.services import event_record
-from goodoffices.lib import audience
+from goodoffices.lib import audience, clock
 
 from ..models import CalendarFeed
 
@@ -18,7 +17,7 @@ from ..models import CalendarFeed
 def calendar_feed_replace(*, user: User, create: bool) -> str | None:
     """Revoke the user's calendar link and, with ``create``, make a new one. Returns the new
     secret, which is shown once."""
-    revoked = CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    revoked = CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=clock.now())
     secret = None
     if create:
         secret = secrets.token_urlsafe(32)

@@ -1,20 +1,19 @@
 """A confirmed meeting is recorded as held, or postponed, or cancelled, by a mediator."""
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from goodoffices.accounts.models import User
 from goodoffices.events.models import EventKind
 from goodoffices.events.services import event_record
-from goodoffices.lib import audience
+from goodoffices.lib import audience, clock
 from goodoffices.lib.errors import Invalid
 from goodoffices.policies import Permission, attendance_candidates, require
 
 from ..models import Meeting
 from ..notices import notify
 from .common import MAX_REASON, MAX_TEXT, clean_text, meeting_for_update
-from .declassification import open_sealed_entries
+from .declassification import open_meeting_record
 
 
 @transaction.atomic
@@ -31,9 +30,15 @@ def meeting_hold(*, actor: User, meeting: Meeting, attendance: list[User], outco
     if strangers:
         raise Invalid.one("attendance", f"not a mediator or delegation member: {', '.join(strangers)}")
     locked = meeting_for_update(meeting, Meeting.Status.CONFIRMED)
+    if clock.now() < locked.starts_at:
+        raise Invalid.one(
+            "starts_at",
+            f"the meeting has not begun: it starts at {locked.starts_at.isoformat()}; "
+            "record it as held once it has begun",
+        )
     locked.status = Meeting.Status.HELD
     locked.outcomes = outcomes
-    locked.held_at = timezone.now()
+    locked.held_at = clock.now()
     locked.audience = locked.process.mandate_version.held_meetings_audience
     locked.save(update_fields=["status", "outcomes", "held_at", "audience"])
     locked.attendance.set(attendance)
@@ -46,7 +51,7 @@ def meeting_hold(*, actor: User, meeting: Meeting, attendance: list[User], outco
         payload={"title": locked.title, "attendance": sorted(u.pk for u in attendance), "outcomes": outcomes},
     )
     if locked.audience == audience.PUBLIC:
-        open_sealed_entries(locked, actor)
+        open_meeting_record(locked, actor)
     return locked
 
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_noop
 
 from goodoffices.accounts.models import User
 from goodoffices.consent.models import Purpose
-from goodoffices.consent.services import joint_consent_cancel
+from goodoffices.consent.services import Question, joint_consent_cancel
 from goodoffices.events.models import EventKind
 from goodoffices.events.services import event_record
 from goodoffices.lib.errors import Invalid
@@ -31,6 +31,11 @@ def _payload(proposal: Proposal, terms: ProposalTerms) -> dict[str, object]:
         "parent": proposal.parent_id,
         "reschedules": proposal.reschedules_id,
     }
+
+
+def readiness_question(proposal: Proposal, terms: ProposalTerms) -> Question:
+    """Readiness is to these exact terms: a proposal never changes (a counter-proposal is a new one)."""
+    return Question(content={"proposal": proposal.pk, **_payload(proposal, terms)}, version=1)
 
 
 @transaction.atomic
@@ -62,7 +67,7 @@ def proposal_create(
         ProposalSlot(proposal=proposal, index=i, starts_at=s.starts_at, ends_at=s.ends_at)
         for i, s in enumerate(terms.slots)
     )
-    ask_every_party(process, proposal, Purpose.READINESS)
+    ask_every_party(process, proposal, Purpose.READINESS, readiness_question(proposal, terms))
     event_record(
         kind=EventKind.PROPOSAL_COUNTERED if parent else EventKind.PROPOSAL_CREATED,
         actor=actor,

@@ -5,13 +5,14 @@ from dataclasses import dataclass
 from typing import Literal
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from goodoffices.accounts.models import User
 from goodoffices.consent.models import Purpose
+from goodoffices.consent.services import Read
 from goodoffices.events.models import EventKind
 from goodoffices.events.services import event_record
+from goodoffices.lib import clock
 from goodoffices.lib.errors import Invalid
 from goodoffices.policies import Permission, require
 
@@ -40,7 +41,7 @@ def readiness_set(*, actor: User, proposal: Proposal, ready: bool, slot: int = 0
     slots = list(proposal.slots.all())
     if not 0 <= slot < len(slots):
         raise Invalid.one("slot", f"slot must be between 0 and {len(slots) - 1}")
-    if ready and slots[slot].starts_at <= timezone.now():
+    if ready and slots[slot].starts_at <= clock.now():
         raise Invalid.one("slot", "that slot has already begun")
     result = party_consent(
         actor,
@@ -49,13 +50,14 @@ def readiness_set(*, actor: User, proposal: Proposal, ready: bool, slot: int = 0
         Purpose.READINESS,
         str(slot) if ready else None,
         "this proposal is already decided",
+        read=Read(version=1) if ready else None,
     )
     if not result.reached:
         return Readiness(status="awaiting", meeting=None)
-    return Readiness(status="confirmed", meeting=_meeting_confirm(actor, proposal, slots[int(result.outcome or 0)]))
+    return Readiness(status="confirmed", meeting=_meeting_confirm(proposal, slots[int(result.outcome or 0)]))
 
 
-def _meeting_confirm(actor: User, proposal: Proposal, slot: ProposalSlot) -> Meeting:
+def _meeting_confirm(proposal: Proposal, slot: ProposalSlot) -> Meeting:
     Proposal.objects.filter(pk=proposal.pk).update(status=Proposal.Status.CONFIRMED)
     meeting = Meeting.objects.create(
         process=proposal.process,
@@ -69,9 +71,10 @@ def _meeting_confirm(actor: User, proposal: Proposal, slot: ProposalSlot) -> Mee
         starts_at=slot.starts_at,
         ends_at=slot.ends_at,
     )
+    # Confirmed by the parties' joint consent, not by whoever was ready last: the event names no actor.
     event_record(
         kind=EventKind.MEETING_CONFIRMED,
-        actor=actor,
+        actor=None,
         subject=meeting,
         audience=meeting.audience,
         process=meeting.process,
