@@ -89,7 +89,7 @@ def test_event_detail(world, seeded, api_for, persona, audience_name):
 @pytest.mark.parametrize("persona", ALL)
 @pytest.mark.parametrize("audience_name", AUDIENCES)
 def test_event_list_and_count(world, seeded, api_for, persona, audience_name):
-    response = api_for(persona).get(f"/api/v1/processes/{world.process.pk}/events?limit=500")
+    response = api_for(persona).get(f"/api/v1/processes/{world.process.pk}/events?limit=200")
     if persona == "anonymous":
         assert response.status_code == 401
         return
@@ -99,7 +99,8 @@ def test_event_list_and_count(world, seeded, api_for, persona, audience_name):
     body = response.json()
     markers = {item["payload"].get("marker") for item in body["items"]}
     assert (f"marker-{audience_name}" in markers) == (audience_name in SEES[persona])
-    assert body["count"] == len(body["items"]) == _visible_count(world, persona)
+    assert len(body["items"]) == _visible_count(world, persona)
+    assert body["next"] is None
 
 
 @pytest.mark.parametrize("persona", ALL)

@@ -1,4 +1,5 @@
 import zoneinfo
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +21,9 @@ class User(AbstractUser):
     language = models.CharField(_("language"), max_length=8, blank=True)
     totp_secret = models.CharField(max_length=64, blank=True)
     totp_enabled = models.BooleanField(default=False)
+
+    # Facts read with the API token that signed this user in (accounts.services), not stored.
+    token_facts: dict[str, Any]
 
     def __str__(self) -> str:
         return self.display_name or self.username

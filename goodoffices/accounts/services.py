@@ -6,6 +6,9 @@ Account events belong to no process, so no process feed shows them; the ledger s
 import hashlib
 import secrets
 import zoneinfo
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
 
 import pyotp
 from django.conf import settings
@@ -20,6 +23,7 @@ from goodoffices.lib.errors import FieldError, Invalid, NotFound
 from .models import ApiToken, User
 
 TOKEN_PREFIX = "go_"
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)
 
 
 def token_digest(token: str) -> str:
@@ -44,17 +48,25 @@ def api_token_create(*, user: User, name: str = "api") -> tuple[ApiToken, str]:
     return token, clear
 
 
-def api_token_authenticate(*, token: str) -> User | None:
+def api_token_authenticate(*, token: str, facts: Mapping[str, Any] | None = None) -> User | None:
+    """The active user a valid token belongs to. ``facts`` are expressions over the token's
+    ``user`` (e.g. a policy's), read in the same query and left on ``user.token_facts``."""
     row = (
         ApiToken.objects.select_related("user")
+        .annotate(**(facts or {}))
         .filter(digest=token_digest(token), revoked_at__isnull=True, user__is_active=True)
         .first()
     )
     if row is None:
         return None
-    # Last use is a convenience, not state worth an event.
-    ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
-    return row.user
+    # Last use is a convenience, not state worth an event, and a read must not write: it is
+    # recorded at most once a minute.
+    now = timezone.now()
+    if row.last_used_at is None or now - row.last_used_at > TOKEN_USE_RESOLUTION:
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+    user: User = row.user
+    user.token_facts = {name: getattr(row, name) for name in facts or {}}
+    return user
 
 
 @transaction.atomic

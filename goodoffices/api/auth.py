@@ -1,12 +1,13 @@
 from typing import Any
 
+from django.db.models import OuterRef
 from django.http import HttpRequest
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
 from goodoffices.accounts.models import User
 from goodoffices.accounts.services import api_token_authenticate
-from goodoffices.policies import two_factor_required
+from goodoffices.policies import two_factor_required, two_factor_required_expression
 
 TWO_FACTOR_FIRST = "your mandate requires two-factor sign-in for your role: turn it on in your account first"
 
@@ -20,7 +21,10 @@ def _enrolled(user: User) -> User:
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = api_token_authenticate(token=token)
+        # The mandate's two-factor rule is read with the token, in the same query.
+        user = api_token_authenticate(
+            token=token, facts={"two_factor_required": two_factor_required_expression(OuterRef("user"))}
+        )
         if user is None:
             return None
         request.user = _enrolled(user)

@@ -15,10 +15,11 @@ from goodoffices.accounts.models import signed_in
 from goodoffices.caucus import selectors, services
 from goodoffices.caucus.downloads import document_response
 from goodoffices.caucus.models import CaucusDocument, CaucusMessage
+from goodoffices.pagination import paginate
 from goodoffices.processes import selectors as process_selectors
 from goodoffices.processes.models import Party
 
-from .schemas import Input
+from .schemas import Cursor, Input, Limit, PageOut
 
 router = Router(tags=["caucus"])
 
@@ -36,9 +37,8 @@ class CaucusMessageOut(Schema):
     created_at: datetime
 
 
-class CaucusMessageList(Schema):
+class CaucusMessageList(PageOut):
     items: list[CaucusMessageOut]
-    count: int
 
 
 class CaucusDocumentOut(Schema):
@@ -53,9 +53,8 @@ class CaucusDocumentOut(Schema):
     download: str
 
 
-class CaucusDocumentList(Schema):
+class CaucusDocumentList(PageOut):
     items: list[CaucusDocumentOut]
-    count: int
 
 
 def _party(request: HttpRequest, process_id: int, party_id: int) -> Party:
@@ -92,10 +91,20 @@ def _document(document: CaucusDocument) -> CaucusDocumentOut:
     response=CaucusMessageList,
     summary="Messages in a party's caucus (its delegation and the mediators)",
 )
-def caucus_message_list(request: HttpRequest, process_id: int, party_id: int) -> CaucusMessageList:
+def caucus_message_list(
+    request: HttpRequest, process_id: int, party_id: int, limit: Limit = None, cursor: Cursor = None
+) -> CaucusMessageList:
+    """Newest first; ``next`` pages back through older messages."""
     party = _party(request, process_id, party_id)
-    messages = list(selectors.caucus_messages(user=request.user, party=party))
-    return CaucusMessageList(items=[_message(m) for m in messages], count=len(messages))
+    page = paginate(
+        selectors.caucus_messages(user=request.user, party=party),
+        order=("-id",),
+        scope=f"caucus-messages:{party.pk}",
+        user=request.user,
+        cursor=cursor,
+        limit=limit,
+    )
+    return CaucusMessageList(items=[_message(m) for m in page.items], next=page.next, prev=page.prev)
 
 
 @router.post(
@@ -116,10 +125,19 @@ def caucus_message_post(
     response=CaucusDocumentList,
     summary="Documents in a party's caucus",
 )
-def caucus_document_list(request: HttpRequest, process_id: int, party_id: int) -> CaucusDocumentList:
+def caucus_document_list(
+    request: HttpRequest, process_id: int, party_id: int, limit: Limit = None, cursor: Cursor = None
+) -> CaucusDocumentList:
     party = _party(request, process_id, party_id)
-    documents = list(selectors.caucus_documents(user=request.user, party=party))
-    return CaucusDocumentList(items=[_document(d) for d in documents], count=len(documents))
+    page = paginate(
+        selectors.caucus_documents(user=request.user, party=party),
+        order=("-id",),
+        scope=f"caucus-documents:{party.pk}",
+        user=request.user,
+        cursor=cursor,
+        limit=limit,
+    )
+    return CaucusDocumentList(items=[_document(d) for d in page.items], next=page.next, prev=page.prev)
 
 
 @router.post(

@@ -9,9 +9,10 @@ from goodoffices.lib.errors import Invalid
 from goodoffices.meetings import selectors, services
 from goodoffices.meetings.models import Communique, Proposal
 from goodoffices.meetings.terms import ProposalTerms, SlotIn
+from goodoffices.pagination import paginate
 from goodoffices.processes import selectors as process_selectors
 
-from .schemas import Input
+from .schemas import Cursor, Input, Limit, PageOut
 
 router = Router(tags=["meetings"])
 
@@ -61,7 +62,7 @@ class ProposalOut(Schema):
     my_readiness: dict[str, int]
 
 
-class ProposalList(Schema):
+class ProposalList(PageOut):
     items: list[ProposalOut]
 
 
@@ -140,7 +141,7 @@ class MeetingOut(Schema):
     communique: CommuniqueOut | None
 
 
-class MeetingList(Schema):
+class MeetingList(PageOut):
     items: list[MeetingOut]
 
 
@@ -154,7 +155,7 @@ class RegisterEntry(Schema):
     published_at: datetime | None
 
 
-class RegisterList(Schema):
+class RegisterList(PageOut):
     items: list[RegisterEntry]
 
 
@@ -240,10 +241,18 @@ def proposal_create(request: HttpRequest, process_id: int, payload: ProposalIn) 
 
 
 @router.get("/processes/{process_id}/proposals", response=ProposalList, summary="Proposals you may see")
-def proposal_list(request: HttpRequest, process_id: int) -> ProposalList:
+def proposal_list(request: HttpRequest, process_id: int, limit: Limit = None, cursor: Cursor = None) -> ProposalList:
     process = process_selectors.process_get(user=request.user, process_id=process_id)
-    items = list(selectors.proposal_list(user=request.user, process_id=process.pk))
-    return ProposalList(items=[proposal_out(v) for v in selectors.proposal_views(user=request.user, proposals=items)])
+    page = paginate(
+        selectors.proposal_list(user=request.user, process=process),
+        order=("-created_at", "-id"),
+        scope=f"proposals:{process.pk}",
+        user=request.user,
+        cursor=cursor,
+        limit=limit,
+    )
+    views = selectors.proposal_views(user=request.user, proposals=page.items, process=process)
+    return ProposalList(items=[proposal_out(v) for v in views], next=page.next, prev=page.prev)
 
 
 @router.get("/proposals/{proposal_id}", response=ProposalOut, summary="One proposal")
@@ -280,10 +289,18 @@ def readiness_set(request: HttpRequest, proposal_id: int, payload: ReadinessIn) 
 
 
 @router.get("/processes/{process_id}/meetings", response=MeetingList, summary="Meetings you may see")
-def meeting_list(request: HttpRequest, process_id: int) -> MeetingList:
+def meeting_list(request: HttpRequest, process_id: int, limit: Limit = None, cursor: Cursor = None) -> MeetingList:
     process = process_selectors.process_get(user=request.user, process_id=process_id)
-    items = list(selectors.meeting_list(user=request.user, process_id=process.pk))
-    return MeetingList(items=[meeting_out(v) for v in selectors.meeting_views(user=request.user, meetings=items)])
+    page = paginate(
+        selectors.meeting_list(user=request.user, process=process),
+        order=("-starts_at", "-id"),
+        scope=f"meetings:{process.pk}",
+        user=request.user,
+        cursor=cursor,
+        limit=limit,
+    )
+    views = selectors.meeting_views(user=request.user, meetings=page.items, process=process)
+    return MeetingList(items=[meeting_out(v) for v in views], next=page.next, prev=page.prev)
 
 
 @router.get("/meetings/{meeting_id}", response=MeetingOut, summary="One meeting")
@@ -360,9 +377,17 @@ def communique_consent(request: HttpRequest, meeting_id: int, payload: ConsentIn
 
 
 @router.get("/register/meetings", auth=None, response=RegisterList, summary="The public register")
-def register_meetings(request: HttpRequest) -> RegisterList:
+def register_meetings(request: HttpRequest, limit: Limit = None, cursor: Cursor = None) -> RegisterList:
+    page = paginate(
+        selectors.register_meetings(),
+        order=("-starts_at", "-id"),
+        scope="register",
+        user=None,
+        cursor=cursor,
+        limit=limit,
+    )
     items = []
-    for meeting in selectors.register_meetings():
+    for meeting in page.items:
         communique = getattr(meeting, "communique", None)
         if communique is not None and communique.status != Communique.Status.PUBLISHED:
             communique = None
@@ -377,7 +402,7 @@ def register_meetings(request: HttpRequest) -> RegisterList:
                 published_at=communique.published_at if communique else None,
             )
         )
-    return RegisterList(items=items)
+    return RegisterList(items=items, next=page.next, prev=page.prev)
 
 
 class DeclassifyIn(Input):

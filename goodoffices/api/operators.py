@@ -10,11 +10,12 @@ from ninja.responses import Status
 from goodoffices.accounts.models import signed_in
 from goodoffices.accounts.selectors import user_by_username
 from goodoffices.lib.errors import NotFound
+from goodoffices.pagination import paginate
 from goodoffices.policies import Permission, can, visible_frameworks
 from goodoffices.processes import selectors, services
 from goodoffices.processes.models import Appointment, Framework, Mandate
 
-from .schemas import Input
+from .schemas import Cursor, Input, Limit, PageOut
 
 router = Router(tags=["operators"])
 
@@ -32,7 +33,7 @@ class FrameworkOut(Schema):
     members: list[str]
 
 
-class FrameworkList(Schema):
+class FrameworkList(PageOut):
     items: list[FrameworkOut]
 
 
@@ -93,9 +94,16 @@ def _mandate(request: HttpRequest, mandate_id: int) -> Mandate:
 
 
 @router.get("/frameworks", response=FrameworkList, summary="The frameworks you operate")
-def framework_list(request: HttpRequest) -> FrameworkList:
-    frameworks = visible_frameworks(request.user).prefetch_related("members").order_by("name")
-    return FrameworkList(items=[_framework_out(f) for f in frameworks])
+def framework_list(request: HttpRequest, limit: Limit = None, cursor: Cursor = None) -> FrameworkList:
+    page = paginate(
+        visible_frameworks(request.user).prefetch_related("members"),
+        order=("name", "id"),
+        scope="frameworks",
+        user=request.user,
+        cursor=cursor,
+        limit=limit,
+    )
+    return FrameworkList(items=[_framework_out(f) for f in page.items], next=page.next, prev=page.prev)
 
 
 @router.post("/frameworks", response={201: FrameworkOut}, summary="Create a framework (staff)")

@@ -6,15 +6,18 @@ from goodoffices.accounts.models import signed_in
 from goodoffices.accounts.selectors import user_by_username
 from goodoffices.events.models import Event
 from goodoffices.lib.errors import FieldError, Invalid, NotFound
+from goodoffices.pagination import paginate
 from goodoffices.policies import roles_for
 from goodoffices.processes import selectors, services
 from goodoffices.processes.models import DelegationMembership, Mandate, Process
 
 from .schemas import (
     AmendmentIn,
+    Cursor,
     DelegationOut,
     EventList,
     EventOut,
+    Limit,
     MandateOut,
     MemberIn,
     MemberOut,
@@ -66,13 +69,21 @@ def _event(event: Event) -> EventOut:
 
 
 @router.get("/processes", response=ProcessList, summary="Processes you are admitted to")
-def process_list(request: HttpRequest) -> dict[str, object]:
-    return {"items": [_summary(p) for p in selectors.process_list(user=request.user)]}
+def process_list(request: HttpRequest, limit: Limit = None, cursor: Cursor = None) -> dict[str, object]:
+    page = paginate(
+        selectors.process_list(user=request.user),
+        order=("id",),
+        scope="processes",
+        user=request.user,
+        cursor=cursor,
+        limit=limit,
+    )
+    return {"items": [_summary(p) for p in page.items], "next": page.next, "prev": page.prev}
 
 
 @router.get("/processes/{process_id}", response=ProcessOut, summary="One process with its mandate")
 def process_detail(request: HttpRequest, process_id: int) -> ProcessOut:
-    process = selectors.process_get(user=request.user, process_id=process_id)
+    process = selectors.process_get(user=request.user, process_id=process_id, with_people=True)
     return ProcessOut(
         **_summary(process),  # type: ignore[arg-type]
         mandate=_mandate(process),
@@ -95,13 +106,17 @@ def process_detail(request: HttpRequest, process_id: int) -> ProcessOut:
 
 
 @router.get("/processes/{process_id}/events", response=EventList, summary="The events you may see")
-def event_list(request: HttpRequest, process_id: int, limit: int = 100, before: int | None = None) -> EventList:
+def event_list(request: HttpRequest, process_id: int, limit: Limit = None, cursor: Cursor = None) -> EventList:
     process = selectors.process_get(user=request.user, process_id=process_id)
-    events = selectors.event_list(user=request.user, process=process)
-    count = events.count()
-    if before is not None:
-        events = events.filter(seq__lt=before)
-    return EventList(items=[_event(e) for e in events[: max(1, min(limit, 500))]], count=count)
+    page = paginate(
+        selectors.event_list(user=request.user, process=process),
+        order=("-seq",),
+        scope=f"events:{process.pk}",
+        user=request.user,
+        cursor=cursor,
+        limit=limit,
+    )
+    return EventList(items=[_event(e) for e in page.items], next=page.next, prev=page.prev)
 
 
 @router.get("/processes/{process_id}/events/{seq}", response=EventOut, summary="One event")

@@ -1,8 +1,10 @@
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from ninja import Field, Schema
+from ninja import Field, Query, Schema
 from pydantic import ConfigDict, field_validator
+
+from goodoffices.pagination import MAX_LIMIT
 
 
 def _no_control_characters(value: Any) -> Any:
@@ -98,7 +100,20 @@ class ProcessOut(ProcessSummary):
     appointments: list[AppointmentOut]
 
 
-class ProcessList(Schema):
+# The query parameters of every list: how many items (1 to 200, 50 by default) and where to start.
+Limit = Annotated[int | None, Query(default=None, ge=1, le=MAX_LIMIT, description="items per page, 1 to 200")]
+Cursor = Annotated[str | None, Query(default=None, max_length=500, description="`next` or `prev` of the page before")]
+
+
+class PageOut(Schema):
+    """A page of a list: ``next`` (older items) and ``prev`` (newer items) are opaque cursors to
+    pass back as ``cursor``, or null at either end."""
+
+    next: str | None = None
+    prev: str | None = None
+
+
+class ProcessList(PageOut):
     items: list[ProcessSummary]
 
 
@@ -113,9 +128,8 @@ class EventOut(Schema):
     payload: dict[str, Any]
 
 
-class EventList(Schema):
+class EventList(PageOut):
     items: list[EventOut]
-    count: int
 
 
 class MemberIn(Input):

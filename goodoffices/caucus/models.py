@@ -34,7 +34,8 @@ class CaucusMessage(models.Model):
 
     class Meta:
         ordering = ["party", "created_at", "id"]
-        indexes = [models.Index(fields=["party", "created_at"])]
+        # A thread is read a page at a time, newest first (goodoffices/pagination.py).
+        indexes = [models.Index(fields=["party", "created_at"]), models.Index(fields=["party", "id"])]
         constraints = [
             models.CheckConstraint(
                 condition=LessThanOrEqual(Length("body"), MAX_MESSAGE_LENGTH), name="caucus_message_length"
@@ -65,7 +66,7 @@ class CaucusDocument(models.Model):
 
     class Meta:
         ordering = ["party", "-uploaded_at", "-id"]
-        indexes = [models.Index(fields=["party", "uploaded_at"])]
+        indexes = [models.Index(fields=["party", "uploaded_at"]), models.Index(fields=["party", "id"])]
         constraints = [
             models.CheckConstraint(condition=models.Q(size__gt=0), name="caucus_document_not_empty"),
             models.CheckConstraint(condition=Exact(Length("sha256"), 64), name="caucus_document_sha256_hex"),

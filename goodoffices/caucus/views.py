@@ -3,6 +3,8 @@
 Works without JavaScript; with htmx, posting a message swaps the thread in place.
 """
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -14,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from goodoffices.accounts.models import signed_in
 from goodoffices.processes import selectors as process_selectors
 from goodoffices.processes.models import Party
-from goodoffices.web.shortcuts import attempt, process_context, visible_or_404
+from goodoffices.web.shortcuts import attempt, page_of, process_context, visible_or_404
 
 from . import selectors, services
 from .downloads import document_response
@@ -36,6 +38,18 @@ def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
+def _thread(request: HttpRequest, party: Party) -> dict[str, Any]:
+    """The latest messages, oldest of them first, with a link back to older ones."""
+    page = page_of(
+        request,
+        selectors.caucus_messages(user=request.user, party=party),
+        order=("-id",),
+        scope=f"caucus-messages:{party.pk}",
+        param="messages",
+    )
+    return {"thread": page.items[::-1], "thread_page": page}
+
+
 def _page(
     request: HttpRequest,
     party: Party,
@@ -44,11 +58,19 @@ def _page(
     document_form: DocumentForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    documents = page_of(
+        request,
+        selectors.caucus_documents(user=request.user, party=party),
+        order=("-id",),
+        scope=f"caucus-documents:{party.pk}",
+        param="documents",
+    )
     context = {
         **process_context(request, party.process),
         "party": party,
-        "thread": selectors.caucus_messages(user=request.user, party=party),
-        "documents": selectors.caucus_documents(user=request.user, party=party),
+        **_thread(request, party),
+        "documents": documents.items,
+        "document_page": documents,
         "message_form": message_form or MessageForm(),
         "document_form": document_form or DocumentForm(),
     }
@@ -81,8 +103,7 @@ def caucus_message_post(request: HttpRequest, process_id: int, party_id: int) ->
     if _is_htmx(request):
         # htmx swaps only successful answers by default, so a refused message comes back as
         # 200 with its errors shown in the form it replaces.
-        thread = selectors.caucus_messages(user=request.user, party=party)
-        return render(request, "caucus/thread.html", {"party": party, "thread": thread, "message_form": form})
+        return render(request, "caucus/thread.html", {"party": party, **_thread(request, party), "message_form": form})
     return _page(request, party, message_form=form, status=422)
 
 

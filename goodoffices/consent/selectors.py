@@ -2,8 +2,10 @@
 was given under (that party, and the mediators where the mandate said so), and no one else."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.db import models
+from django.db.models import Q
 
 from goodoffices.policies import Roles
 
@@ -54,3 +56,44 @@ def joint_consents_open(*, subjects: Sequence[models.Model], purpose: str) -> di
         status=JointConsent.Status.OPEN,
     )
     return {int(joint.subject_id): joint for joint in rows}
+
+
+@dataclass(frozen=True)
+class OpenQuestions:
+    """The open joint consents on some subjects, and the consents to them the reader may see."""
+
+    joints: dict[tuple[str, int, str], JointConsent]
+    seen: dict[tuple[str, int, str], dict[int, str]]
+
+    def joint(self, subject: models.Model, purpose: str) -> JointConsent | None:
+        return self.joints.get((subject._meta.label_lower, subject.pk, purpose))
+
+    def consents(self, subject: models.Model, purpose: str) -> dict[int, str]:
+        """Party id -> option of the consents the reader may see on ``subject``'s open question."""
+        return self.seen.get((subject._meta.label_lower, subject.pk, purpose), {})
+
+
+def open_questions(*, subjects: Sequence[models.Model], roles: Roles, own_only: bool = False) -> OpenQuestions:
+    """Every open joint consent on ``subjects`` (of any kinds and purposes) and the consents the
+    reader may see on them (see ``consents_seen``), in two queries."""
+    if not subjects:
+        return OpenQuestions({}, {})
+    by_type: dict[str, list[str]] = {}
+    for subject in subjects:
+        by_type.setdefault(subject._meta.label_lower, []).append(str(subject.pk))
+    condition = Q()
+    for subject_type, ids in by_type.items():
+        condition |= Q(subject_type=subject_type, subject_id__in=ids)
+    joints = {
+        (joint.subject_type, int(joint.subject_id), joint.purpose): joint
+        for joint in JointConsent.objects.filter(condition, status=JointConsent.Status.OPEN)
+    }
+    seen: dict[tuple[str, int, str], dict[int, str]] = {}
+    if joints:
+        keys = {joint.pk: key for key, joint in joints.items()}
+        rows = Consent.objects.filter(joint_id__in=list(keys), audience__in=sorted(roles.audiences()))
+        if own_only:
+            rows = rows.filter(party_id__in=list(roles.parties))
+        for joint_id, party_id, option in rows.values_list("joint_id", "party_id", "option"):
+            seen.setdefault(keys[joint_id], {})[party_id] = option
+    return OpenQuestions(joints, seen)

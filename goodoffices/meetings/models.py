@@ -59,6 +59,7 @@ class Proposal(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["process", "created_at", "id"])]
 
     def __str__(self) -> str:
         return self.title
@@ -118,6 +119,7 @@ class Meeting(models.Model):
 
     class Meta:
         ordering = ["-starts_at"]
+        indexes = [models.Index(fields=["process", "starts_at", "id"]), models.Index(fields=["status", "starts_at"])]
 
     def __str__(self) -> str:
         return self.title
@@ -163,6 +165,7 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "id"]), models.Index(fields=["user", "read_at"])]
 
     def __str__(self) -> str:
         return self.text()

@@ -8,38 +8,67 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from goodoffices.consent.models import Purpose
-from goodoffices.consent.selectors import consents_seen, joint_consents_open
+from goodoffices.consent.selectors import OpenQuestions, consents_seen, open_questions
 from goodoffices.lib import audience
 from goodoffices.lib.errors import NotFound
-from goodoffices.policies import AnyUser, Permission, can, restrict_by_audience, roles_for
+from goodoffices.policies import (
+    AnyUser,
+    Permission,
+    can,
+    may_see,
+    restrict_by_audience,
+    restrict_in_process,
+    roles_for,
+)
+from goodoffices.processes.models import Process
 
 from .models import Communique, Meeting, Notification, Proposal
 
 
-def proposal_list(*, user: AnyUser, process_id: int | None = None) -> QuerySet[Proposal]:
-    qs = Proposal.objects.all() if process_id is None else Proposal.objects.filter(process_id=process_id)
-    return (
-        restrict_by_audience(user, qs)
-        .select_related("process__mandate_version", "proposing_party", "proposed_by", "meeting", "parent")
-        .prefetch_related("slots", "counters")
+def _proposals() -> QuerySet[Proposal]:
+    return Proposal.objects.select_related(
+        "process__mandate_version", "process__mandate", "proposing_party", "proposed_by", "meeting", "parent"
+    ).prefetch_related("slots", "counters", "process__parties")
+
+
+def proposal_list(*, user: AnyUser, process: Process) -> QuerySet[Proposal]:
+    """The proposals of ``process`` the reader may see (read them with ``proposal_views`` and
+    the process, which each of them then shares instead of reading it again)."""
+    return restrict_in_process(
+        user,
+        process,
+        Proposal.objects.select_related("proposing_party", "proposed_by", "meeting", "parent").prefetch_related(
+            "slots", "counters"
+        ),
     )
 
 
 def proposal_get(*, user: AnyUser, proposal_id: int) -> Proposal:
-    proposal = proposal_list(user=user).filter(pk=proposal_id).first()
-    if proposal is None:
+    proposal = _proposals().filter(pk=proposal_id).first()
+    if proposal is None or not may_see(user, proposal):
         raise NotFound("proposal")
     return proposal
 
 
-def meeting_list(*, user: AnyUser, process_id: int | None = None) -> QuerySet[Meeting]:
-    qs = Meeting.objects.all() if process_id is None else Meeting.objects.filter(process_id=process_id)
-    return restrict_by_audience(user, qs).select_related("process__mandate_version", "proposal", "communique")
+def _meetings() -> QuerySet[Meeting]:
+    # The process comes with its mandate and parties: the reader's roles and the page's
+    # navigation need no query of their own.
+    return Meeting.objects.select_related(
+        "process__mandate_version", "process__mandate", "proposal", "communique"
+    ).prefetch_related("process__parties")
+
+
+def meeting_list(*, user: AnyUser, process: Process | None = None) -> QuerySet[Meeting]:
+    """The meetings of ``process`` the reader may see; without a process, of every process
+    (for the reader's calendar)."""
+    if process is None:
+        return restrict_by_audience(user, _meetings())
+    return restrict_in_process(user, process, Meeting.objects.select_related("proposal", "communique"))
 
 
 def meeting_get(*, user: AnyUser, meeting_id: int) -> Meeting:
-    meeting = meeting_list(user=user).filter(pk=meeting_id).first()
-    if meeting is None:
+    meeting = _meetings().filter(pk=meeting_id).first()
+    if meeting is None or not may_see(user, meeting):
         raise NotFound("meeting")
     return meeting
 
@@ -106,8 +135,18 @@ class ProposalView:
     may_withdraw: bool
 
 
-def proposal_views(*, user: AnyUser, proposals: Sequence[Proposal]) -> list[ProposalView]:
-    """Read models of ``proposals`` (of one process), in a fixed number of queries."""
+def in_process(items: Sequence[Proposal] | Sequence[Meeting], process: Process | None) -> None:
+    """Give records read from one process's list that process, so none reads it again."""
+    for item in items:
+        if process is not None:
+            item.process = process
+
+
+def proposal_views(
+    *, user: AnyUser, proposals: Sequence[Proposal], process: Process | None = None
+) -> list[ProposalView]:
+    """Read models of ``proposals`` (all of ``process``, when given), in a fixed number of queries."""
+    in_process(proposals, process)
     if not proposals:
         return []
     roles = roles_for(user, proposals[0].process)
@@ -176,41 +215,40 @@ class MeetingView:
     may_consent_declassification: bool
 
 
-def meeting_views(*, user: AnyUser, meetings: Sequence[Meeting]) -> list[MeetingView]:
-    """Read models of ``meetings`` (of one process), in a fixed number of queries."""
+def meeting_views(*, user: AnyUser, meetings: Sequence[Meeting], process: Process | None = None) -> list[MeetingView]:
+    """Read models of ``meetings`` (all of ``process``, when given), in a fixed number of queries."""
+    in_process(meetings, process)
     if not meetings:
         return []
     roles = roles_for(user, meetings[0].process)
     communiques = {m.pk: c for m in meetings if (c := communique_for(user=user, meeting=m)) is not None}
-    communique_consents = consents_seen(
-        subjects=list(communiques.values()), purpose=Purpose.COMMUNIQUE, roles=roles, own_only=True
+    # The open questions (minutes, communiqués, declassification) and the reader's own answers.
+    questions = (
+        open_questions(subjects=[*meetings, *communiques.values()], roles=roles, own_only=True)
+        if roles.in_plenary
+        else OpenQuestions({}, {})
     )
-    minutes_approvals = consents_seen(subjects=meetings, purpose=Purpose.MINUTES, roles=roles, own_only=True)
-    declassification_consents = consents_seen(
-        subjects=meetings, purpose=Purpose.DECLASSIFICATION, roles=roles, own_only=True
-    )
-    pending = joint_consents_open(subjects=meetings, purpose=Purpose.DECLASSIFICATION) if roles.in_plenary else {}
     views = []
     for meeting in meetings:
         communique = communiques.get(meeting.pk)
         minutes_visible = meeting.minutes_status == Meeting.MinutesStatus.APPROVED or can(
             user, Permission.MINUTES_DRAFT_VIEW, meeting
         )
-        joint = pending.get(meeting.pk)
+        joint = questions.joint(meeting, Purpose.DECLASSIFICATION)
         views.append(
             MeetingView(
                 meeting=meeting,
                 proposal_id=meeting.proposal_id if can(user, Permission.PROPOSAL_REFERENCE_VIEW, meeting) else None,
                 minutes_visible=minutes_visible,
                 minutes=meeting.minutes if minutes_visible else "",
-                my_minutes_approval=bool(minutes_approvals[meeting.pk]),
+                my_minutes_approval=bool(questions.consents(meeting, Purpose.MINUTES)),
                 communique=(
-                    CommuniqueView(communique, bool(communique_consents[communique.pk]))
+                    CommuniqueView(communique, bool(questions.consents(communique, Purpose.COMMUNIQUE)))
                     if communique is not None
                     else None
                 ),
                 declassification=(
-                    DeclassificationView(joint.question, bool(declassification_consents[meeting.pk]))
+                    DeclassificationView(joint.question, bool(questions.consents(meeting, Purpose.DECLASSIFICATION)))
                     if joint is not None
                     else None
                 ),

@@ -14,7 +14,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,7 +22,7 @@ from django.views.decorators.http import require_POST
 from goodoffices.accounts.models import User, signed_in
 from goodoffices.policies import Permission, attendance_candidates, can
 from goodoffices.processes import selectors as process_selectors
-from goodoffices.web.shortcuts import attempt, record_id, visible_or_404
+from goodoffices.web.shortcuts import attempt, page_of, record_id, visible_or_404
 
 from . import selectors, services
 from .calendar import calendar_for
@@ -35,14 +34,32 @@ from .terms import ProposalTerms
 @login_required
 def meetings(request: HttpRequest, process_id: int) -> HttpResponse:
     process = visible_or_404(lambda: process_selectors.process_get(user=request.user, process_id=process_id))
+    meeting_page = page_of(
+        request,
+        selectors.meeting_list(user=request.user, process=process),
+        order=("-starts_at", "-id"),
+        scope=f"meetings:{process.pk}",
+        param="meetings",
+    )
+    proposals = page_of(
+        request,
+        selectors.proposal_list(user=request.user, process=process),
+        order=("-created_at", "-id"),
+        scope=f"proposals:{process.pk}",
+        param="proposals",
+    )
+    selectors.in_process(meeting_page.items, process)
+    selectors.in_process(proposals.items, process)
     return render(
         request,
         "meetings/list.html",
         {
             "process": process,
             "tab": "meetings",
-            "proposals": selectors.proposal_list(user=request.user, process_id=process.pk),
-            "meeting_list": selectors.meeting_list(user=request.user, process_id=process.pk),
+            "proposals": proposals.items,
+            "proposal_page": proposals,
+            "meeting_list": meeting_page.items,
+            "meeting_page": meeting_page,
             "may_propose": can(request.user, Permission.PROPOSAL_CREATE, process),
             "may_see_proposals": can(request.user, Permission.PROPOSALS_VIEW, process),
         },
@@ -392,7 +409,8 @@ def declassification_consent(request: HttpRequest, meeting_id: int) -> HttpRespo
 
 
 def register(request: HttpRequest) -> HttpResponse:
-    return render(request, "meetings/register.html", {"meetings": selectors.register_meetings()})
+    page = page_of(request, selectors.register_meetings(), order=("-starts_at", "-id"), scope="register")
+    return render(request, "meetings/register.html", {"meetings": page.items, "page": page})
 
 
 def register_meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
@@ -435,15 +453,17 @@ class RegisterFeed(Feed):  # type: ignore[type-arg]
 
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
-    items = list(selectors.notification_list(user=request.user)[:100])
-    unread = [n.pk for n in items if n.read_at is None]
-    response = render(request, "meetings/notifications.html", {"items": items})
-    if unread:
-        # Reading the list marks it read; a notice is a convenience, not recorded state.
-        from .models import Notification
+    """The reader's notices, newest first. Reading never writes: marking them read is a POST."""
+    page = page_of(request, selectors.notification_list(user=request.user), order=("-id",), scope="notifications")
+    return render(request, "meetings/notifications.html", {"items": page.items, "page": page})
 
-        Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
-    return response
+
+@login_required
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    services.notifications_mark_read(user=signed_in(request))
+    messages.success(request, _("Every notice is marked as read."))
+    return redirect("notifications")
 
 
 @login_required

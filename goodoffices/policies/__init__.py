@@ -20,12 +20,14 @@ from .audiences import (
     audience_members,
     restrict_by_audience,
     restrict_for_staff,
+    restrict_in_process,
     visible_frameworks,
     visible_processes,
 )
 from .permissions import Permission
 from .registry import RULES
 from .roles import NO_ROLES, AnyUser, Roles, forget_roles, roles_cache, roles_for, roles_in
+from .rules.accounts import two_factor_required_expression
 
 __all__ = [
     "NO_ROLES",
@@ -41,10 +43,12 @@ __all__ = [
     "require",
     "restrict_by_audience",
     "restrict_for_staff",
+    "restrict_in_process",
     "roles_cache",
     "roles_for",
     "roles_in",
     "two_factor_required",
+    "two_factor_required_expression",
     "visible_frameworks",
     "visible_processes",
 ]

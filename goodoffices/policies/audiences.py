@@ -55,6 +55,13 @@ def restrict_by_audience(user: AnyUser, queryset: QuerySet[Any], process_field: 
     return queryset.filter(condition)
 
 
+def restrict_in_process(user: AnyUser, process: Process, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """Keep only the records of ``process`` whose audience ``user`` may read there (one filter,
+    no query of its own once the reader's roles are known)."""
+    audiences = sorted(roles_in(user, [process])[process.pk].audiences())
+    return queryset.filter(process=process, audience__in=audiences)
+
+
 def restrict_for_staff(queryset: QuerySet[Any]) -> QuerySet[Any]:
     """Staff in the admin see what an operator may see: never a caucus, a party's consent or a draft."""
     return queryset.filter(audience__in=STAFF_AUDIENCES)

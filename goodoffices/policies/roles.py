@@ -10,8 +10,10 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import BigIntegerField, CharField, QuerySet, Value
 from django.http import HttpRequest, HttpResponse
 
 from goodoffices.accounts.models import User
@@ -22,7 +24,6 @@ from goodoffices.processes.models import (
     DelegationMembership,
     DelegationRole,
     FrameworkOperator,
-    Mandate,
     Party,
     Process,
 )
@@ -95,6 +96,7 @@ NO_ROLES = Roles()
 class _UserCache:
     roles: dict[int, Roles] = field(default_factory=dict)
     operator_of: frozenset[int] | None = None
+    facts: dict[str, bool] = field(default_factory=dict)
 
 
 _request_cache: ContextVar[dict[int, _UserCache] | None] = ContextVar("goodoffices_roles", default=None)
@@ -115,6 +117,15 @@ def _cache_for(user: User) -> _UserCache:
     if cache is None:
         return _UserCache()
     return cache.setdefault(user.pk, _UserCache())
+
+
+def cached_fact(user: User, name: str, compute: Callable[[], bool]) -> bool:
+    """A fact about ``user`` (say, whether a mandate requires them to use two-factor), computed
+    at most once per request."""
+    cached = _cache_for(user)
+    if name not in cached.facts:
+        cached.facts[name] = compute()
+    return cached.facts[name]
 
 
 def forget_roles(user: AnyUser) -> None:
@@ -143,25 +154,72 @@ def roles_in(user: AnyUser, processes: Iterable[Process]) -> dict[int, Roles]:
     cached = _cache_for(user)
     missing = [p for p in procs if p.pk not in cached.roles]
     if missing:
-        cached.roles.update(_read_roles(user, missing))
+        cached.roles.update(_read_roles(user, missing, cached))
     return {p.pk: cached.roles[p.pk] for p in procs}
 
 
-def _read_roles(user: User, procs: list[Process]) -> dict[int, Roles]:
+OPERATOR_ROW = -1
+
+
+def _read_roles(user: User, procs: list[Process], cached: _UserCache) -> dict[int, Roles]:
+    """At most two queries for any number of processes: the user's appointments, memberships
+    (and, once per request, the frameworks it operates) in one union; every party and framework
+    in another, unless the processes were read with their parties."""
     ids = [p.pk for p in procs]
     appointments: dict[int, set[str]] = {}
-    for pid, role in Appointment.objects.filter(user=user, process_id__in=ids).values_list("process_id", "role"):
-        appointments.setdefault(pid, set()).add(role)
     memberships: dict[int, dict[int, set[str]]] = {}
-    for proc_id, party_id, role in DelegationMembership.objects.filter(
-        user=user, party__process_id__in=ids
-    ).values_list("party__process_id", "party_id", "role"):
-        memberships.setdefault(proc_id, {}).setdefault(party_id, set()).add(role)
+    held = (
+        Appointment.objects.filter(user=user, process_id__in=ids)
+        .order_by()
+        .annotate(party=Value(0, output_field=BigIntegerField()))
+        .values_list("process_id", "party", "role")
+    )
+    parts: list[QuerySet[Any, tuple[Any, Any, Any]]] = [
+        DelegationMembership.objects.filter(user=user, party__process_id__in=ids)
+        .order_by()
+        .values_list("party__process_id", "party_id", "role")
+    ]
+    if cached.operator_of is None:
+        parts.append(
+            FrameworkOperator.objects.filter(user=user)
+            .order_by()
+            .annotate(
+                row=Value(OPERATOR_ROW, output_field=BigIntegerField()),
+                role=Value("operator", output_field=CharField()),
+            )
+            .values_list("row", "framework_id", "role")
+        )
+    operator_of: set[int] = set()
+    for proc_id, party_id, role in held.union(*parts, all=True):
+        if proc_id == OPERATOR_ROW:
+            operator_of.add(party_id)
+        elif party_id:
+            memberships.setdefault(proc_id, {}).setdefault(party_id, set()).add(role)
+        else:
+            appointments.setdefault(proc_id, set()).add(role)
+    if cached.operator_of is None:
+        cached.operator_of = frozenset(operator_of)
     all_parties: dict[int, list[int]] = {}
-    for proc_id, party_id in Party.objects.filter(process_id__in=ids).order_by("id").values_list("process_id", "id"):
+    framework_of: dict[int, int] = {}
+    unread = []
+    for proc in procs:
+        # A process read with its parties and mandate (as process_get reads it) needs no query here.
+        prefetched = getattr(proc, "_prefetched_objects_cache", {}).get("parties")
+        if prefetched is not None and Process.mandate.is_cached(proc):
+            all_parties[proc.pk] = sorted(party.pk for party in prefetched)
+            framework_of[proc.pk] = proc.mandate.framework_id
+        else:
+            unread.append(proc.pk)
+    for proc_id, party_id, framework_id in (
+        Party.objects.filter(process_id__in=unread)
+        .order_by("id")
+        .values_list("process_id", "id", "process__mandate__framework_id")
+        if unread
+        else ()
+    ):
         all_parties.setdefault(proc_id, []).append(party_id)
-    operator_of = operator_framework_ids(user)
-    framework_of = dict(Mandate.objects.filter(processes__in=ids).values_list("processes", "framework_id"))
+        framework_of[proc_id] = framework_id
+    operators = cached.operator_of
     result = {}
     for p in procs:
         roles = appointments.get(p.pk, set())
@@ -169,7 +227,7 @@ def _read_roles(user: User, procs: list[Process]) -> dict[int, Roles]:
             mediator=AppointmentRole.MEDIATOR in roles,
             observer=AppointmentRole.OBSERVER in roles,
             monitor=AppointmentRole.MONITOR in roles,
-            operator=user.is_staff or framework_of.get(p.pk) in operator_of,
+            operator=user.is_staff or framework_of.get(p.pk) in operators,
             parties={k: frozenset(v) for k, v in memberships.get(p.pk, {}).items()},
             all_party_ids=tuple(all_parties.get(p.pk, [])),
         )

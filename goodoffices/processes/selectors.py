@@ -4,7 +4,7 @@ from django.db.models import Prefetch, QuerySet
 
 from goodoffices.events.models import Event
 from goodoffices.lib.errors import NotFound
-from goodoffices.policies import AnyUser, may_see, restrict_by_audience, visible_processes
+from goodoffices.policies import AnyUser, may_see, restrict_in_process, roles_for, visible_processes
 
 from .models import Appointment, DelegationMembership, Party, Process
 
@@ -18,11 +18,12 @@ def process_list(*, user: AnyUser) -> QuerySet[Process]:
     )
 
 
-def process_get(*, user: AnyUser, process_id: int) -> Process:
-    process = (
-        visible_processes(user)
-        .select_related("mandate__framework", "mandate_version")
-        .prefetch_related(
+def process_get(*, user: AnyUser, process_id: int, with_people: bool = False) -> Process:
+    """The process if ``user`` is admitted to it, with its parties (and, ``with_people``, its
+    delegations and appointments); else ``NotFound``, as for a process that does not exist."""
+    queryset = Process.objects.select_related("mandate__framework", "mandate_version")
+    if with_people:
+        queryset = queryset.prefetch_related(
             Prefetch(
                 "parties",
                 queryset=Party.objects.prefetch_related(
@@ -31,23 +32,27 @@ def process_get(*, user: AnyUser, process_id: int) -> Process:
             ),
             Prefetch("appointments", queryset=Appointment.objects.select_related("user")),
         )
-        .filter(pk=process_id)
-        .first()
-    )
-    if process is None:
+    else:
+        queryset = queryset.prefetch_related("parties")
+    process = queryset.filter(pk=process_id).first()
+    if process is None or not roles_for(user, process).admitted:
         raise NotFound("process")
     return process
 
 
 def party_get(*, user: AnyUser, process: Process, party_id: int) -> Party:
-    party = Party.objects.filter(process=process, pk=party_id).first()
+    # From the process's parties, which process_get read with it: no query, and the party
+    # shares that process (with its parties) for whatever reads it next.
+    party = next((p for p in process.parties.all() if p.pk == party_id), None)
+    if party is not None:
+        party.process = process
     if party is None or not may_see(user, party):
         raise NotFound("party")
     return party
 
 
 def event_list(*, user: AnyUser, process: Process) -> QuerySet[Event]:
-    return restrict_by_audience(user, Event.objects.filter(process=process)).select_related("actor").order_by("-seq")
+    return restrict_in_process(user, process, Event.objects.all()).select_related("actor").order_by("-seq")
 
 
 def event_get(*, user: AnyUser, process: Process, seq: int) -> Event:

@@ -10,5 +10,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
     if user is not None and user.is_authenticated:
         from goodoffices.meetings.models import Notification
 
-        context["unread_notifications"] = Notification.objects.filter(user=user, read_at__isnull=True).count()
+        # Counted up to 100 ("99+"), so the badge costs the same however many notices wait.
+        unread = Notification.objects.filter(user=user, read_at__isnull=True)[:100].count()
+        context["unread_notifications"] = "99+" if unread == 100 else unread
     return context

@@ -7,22 +7,25 @@
 - ``Conflict`` (the state moved on) becomes an error above the form or a message (409).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from goodoffices.lib.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge
+from goodoffices.pagination import Page, paginate
 from goodoffices.policies import roles_for
 from goodoffices.processes.models import Process
 
 T = TypeVar("T")
+M = TypeVar("M", bound=Model)
 
 # Field names a service uses that a form calls otherwise.
 FIELD_ALIASES = {"user": "username"}
@@ -43,6 +46,16 @@ def visible_or_404(read: Callable[[], T]) -> T:
     try:
         return read()
     except NotFound:
+        raise Http404(_("Not found.")) from None
+
+
+def page_of(
+    request: HttpRequest, queryset: QuerySet[M], *, order: Sequence[str], scope: str, param: str = "cursor"
+) -> Page[M]:
+    """One page of a list for a web page; a bad cursor in the address is a 404, as any bad address."""
+    try:
+        return paginate(queryset, order=order, scope=scope, user=request.user, cursor=request.GET.get(param) or None)
+    except Invalid:
         raise Http404(_("Not found.")) from None
 
 

@@ -14,7 +14,7 @@ from goodoffices.processes import selectors, services
 from goodoffices.processes.models import Appointment, DelegationMembership, DelegationRole, Process
 
 from .forms import AmendmentForm, AppointmentForm, MemberForm
-from .shortcuts import attempt, process_context, visible_or_404
+from .shortcuts import attempt, page_of, process_context, visible_or_404
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -26,8 +26,10 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"})
 
 
-def _process(request: HttpRequest, process_id: int) -> Process:
-    return visible_or_404(lambda: selectors.process_get(user=request.user, process_id=process_id))
+def _process(request: HttpRequest, process_id: int, *, with_people: bool = False) -> Process:
+    return visible_or_404(
+        lambda: selectors.process_get(user=request.user, process_id=process_id, with_people=with_people)
+    )
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -46,14 +48,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def process_detail(request: HttpRequest, process_id: int) -> HttpResponse:
-    process = _process(request, process_id)
+    process = _process(request, process_id, with_people=True)
     events = selectors.event_list(user=request.user, process=process)[:10]
     return render(request, "web/process.html", {**process_context(request, process), "events": events})
 
 
 @login_required
 def mandate_detail(request: HttpRequest, process_id: int) -> HttpResponse:
-    process = _process(request, process_id)
+    process = _process(request, process_id, with_people=True)
     versions = process.mandate.versions.order_by("-number")
     return render(
         request,
@@ -70,8 +72,12 @@ def mandate_detail(request: HttpRequest, process_id: int) -> HttpResponse:
 @login_required
 def activity(request: HttpRequest, process_id: int) -> HttpResponse:
     process = _process(request, process_id)
-    events = selectors.event_list(user=request.user, process=process)[:200]
-    return render(request, "web/activity.html", {**process_context(request, process), "events": events})
+    page = page_of(
+        request, selectors.event_list(user=request.user, process=process), order=("-seq",), scope=f"events:{process.pk}"
+    )
+    return render(
+        request, "web/activity.html", {**process_context(request, process), "events": page.items, "page": page}
+    )
 
 
 @login_required
@@ -137,7 +143,7 @@ def delegation_remove(request: HttpRequest, process_id: int, party_id: int, memb
 @login_required
 def appointments(request: HttpRequest, process_id: int) -> HttpResponse:
     """Operators appoint mediators, admit observers and name monitors."""
-    process = _process(request, process_id)
+    process = _process(request, process_id, with_people=True)
     if not can(request.user, Permission.APPOINTMENT_MANAGE, process):
         raise PermissionDenied
     form = AppointmentForm(request.POST or None)

@@ -4,7 +4,7 @@ goes through goodoffices.consent."""
 
 from ..terms import ProposalTerms, SlotIn
 from .declassification import declassification_consent, declassification_request
-from .feeds import calendar_feed_replace
+from .feeds import calendar_feed_replace, notifications_mark_read
 from .lifecycle import meeting_cancel, meeting_hold, meeting_postpone
 from .proposals import proposal_counter, proposal_create, proposal_decline, proposal_withdraw
 from .readiness import Readiness, readiness_set
@@ -25,6 +25,7 @@ __all__ = [
     "meeting_postpone",
     "minutes_approve",
     "minutes_draft",
+    "notifications_mark_read",
     "proposal_counter",
     "proposal_create",
     "proposal_decline",

@@ -30,3 +30,10 @@ def calendar_feed_replace(*, user: User, create: bool) -> str | None:
             kind=EventKind.CALENDAR_FEED_REVOKED, actor=user, subject=user, audience=audience.SEALED, payload={}
         )
     return secret
+
+
+@transaction.atomic
+def notifications_mark_read(*, user: User) -> int:
+    """Mark every notice of ``user`` read. A notice is a convenience, not recorded state: no
+    event (the ledger would otherwise grow with every click)."""
+    return user.notifications.filter(read_at__isnull=True).update(read_at=clock.now())
