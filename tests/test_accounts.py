@@ -370,6 +370,8 @@ def test_a_user_name_of_any_length_is_refused_with_a_4xx(world, api_for, client_
 
 def test_a_password_reset_goes_to_the_owner_and_is_recorded(world):
     owner = make_user("alice", email="alice@example.org")
+    elsewhere = _client("203.0.113.30")
+    assert _sign_in(elsewhere, "alice").status_code == 302
     client = _client()
     assert client.get("/login/").content.decode().count('href="/password-reset/"') == 1
     asked = client.post("/password-reset/", {"email": "alice@example.org"})
@@ -384,6 +386,7 @@ def test_a_password_reset_goes_to_the_owner_and_is_recorded(world):
     assert done["Location"] == "/password-reset/done/"
     event = Event.objects.get(kind=EventKind.ACCOUNT_PASSWORD_RESET)
     assert (event.actor, event.audience, event.subject_id) == (owner, audience.SEALED, str(owner.pk))
+    assert not _signed_in(elsewhere)
     assert _sign_in(_client(), "alice", PASSWORD).status_code == 422
     assert _sign_in(_client(), "alice", "a new long passphrase").status_code == 302
     # The link works once.
