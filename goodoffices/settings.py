@@ -70,7 +70,7 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "goodoffices.web.apps.GoodOfficesAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -91,6 +91,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every answer (static files and redirects included) carries its headers.
+    "goodoffices.web.middleware.ResponseHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -98,6 +100,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A session that did not pass its account's second factor is anonymous from here on.
+    "goodoffices.accounts.middleware.SecondFactorSessionMiddleware",
     "goodoffices.policies.roles.RolesCacheMiddleware",
     "goodoffices.web.middleware.UserPreferencesMiddleware",
     "goodoffices.web.middleware.TwoFactorRequiredMiddleware",
@@ -184,13 +188,22 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Failed logins are kept in the database, so a restart does not reset the count.
+# Failed sign-ins are kept in the database, so a restart does not reset the count. They are
+# counted per account AND source address together: a source that fails too often is throttled
+# for that account for a while, and the account stays open to everyone else, so nobody can
+# lock another person out by guessing their password.
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = envint("LOGIN_COOLOFF_MINUTES", 15) / 60
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "goodoffices.accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "goodoffices.accounts.throttle.client_address"
 AXES_VERBOSE = False
+# How many reverse proxies in front of the server append to X-Forwarded-For: the client's
+# address is the one the outermost of them saw. 0 means clients connect directly.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("GOODOFFICES_TRUSTED_PROXY_COUNT must be 0 or more")
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [
@@ -243,6 +256,9 @@ CONTENT_SECURITY_POLICY = {
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# No script reads the language cookie; it is sent only over HTTPS in production.
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -251,6 +267,7 @@ if not (DEBUG or DEMO or TESTING):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = envbool("HSTS_PRELOAD", True)
@@ -266,10 +283,6 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 100
-
-# axes.W006 warns that locking by username alone ignores the client's address. That is the
-# intent: the lock protects the account, and rotating addresses cannot get around it.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Transparency log (docs/verification.md). The signing key lives in a file, never in the
 # database and never served; the origin names the log in every checkpoint and must not change.

@@ -4,8 +4,6 @@ from django.urls import include, path
 from goodoffices.api.api import api
 from goodoffices.web import views as web
 
-admin.site.site_header = "Good Offices administration"
-
 handler403 = "goodoffices.web.shortcuts.forbidden"
 
 urlpatterns = [

@@ -4,7 +4,7 @@ from hypothesis import settings
 
 from goodoffices.accounts.services import api_token_create
 
-from .world import World, make_world
+from .world import World, make_world, sign_in
 
 # No per-example deadline: a loaded CI machine makes timings meaningless, and speed is measured
 # by the benchmarks, never by tests.
@@ -24,7 +24,7 @@ def client_for(world: World):
     def make(persona: str) -> Client:
         client = Client(HTTP_HOST="localhost")
         if persona != "anonymous":
-            client.force_login(world.users[persona])
+            sign_in(client, world.users[persona])
         return client
 
     return make

@@ -109,10 +109,34 @@ def test_sqlite_connections_enforce_foreign_keys_and_full_sync(db):
         assert cursor.fetchone()[0] == 2
 
 
-def test_healthz_answers_when_the_database_does(db):
+@pytest.fixture
+def log_key(settings, tmp_path):
+    from goodoffices.lib.ledger import generate_key
+
+    settings.LEDGER_KEY_FILE = tmp_path / "ledger.key"
+    skey, _vkey = generate_key(settings.LEDGER_ORIGIN)
+    settings.LEDGER_KEY_FILE.write_text(skey + "\n")
+    return settings.LEDGER_KEY_FILE
+
+
+def test_healthz_answers_when_the_database_does(db, log_key):
     response = Client(HTTP_HOST="localhost").get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    assert response.json() == {"status": "ok", "components": {"database": "ok", "ledger": "ok"}}
+
+
+@pytest.mark.parametrize("damage", ["missing", "corrupt"])
+def test_healthz_reports_a_ledger_that_cannot_sign_as_degraded_without_its_path(db, log_key, damage):
+    """Issue 8, item 20: still 200 (the database answers, everything but checkpoints works), the
+    ledger degraded, and no server path in the answer."""
+    if damage == "missing":
+        log_key.unlink()
+    else:
+        log_key.write_text("PRIVATE+KEY+nonsense\n")
+    response = Client(HTTP_HOST="localhost").get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "degraded", "components": {"database": "ok", "ledger": "degraded"}}
+    assert str(log_key.parent) not in response.content.decode()
 
 
 PAGES = [
@@ -139,3 +163,88 @@ def test_pages_carry_a_strict_csp_and_no_inline_script(world, client_for, person
     assert all("src=" in attrs for attrs in scripts), scripts
     assert "/static/django_htmx/" in html
     assert re.search(r"\son[a-z]+=", html) is None, "no inline event handlers"
+
+
+# --- headers (issue 8, item 18) ----------------------------------------------------------
+
+CONFIDENTIAL_PAGES = [*PAGES, "/calendar/", "/notifications/", "/processes/{p}/meetings/"]
+CONFIDENTIAL_API = ["/api/v1/me", "/api/v1/processes", "/api/v1/processes/{p}", "/api/v1/processes/{p}/events"]
+
+
+@pytest.mark.parametrize("page", CONFIDENTIAL_PAGES)
+def test_confidential_pages_are_never_stored(world, client_for, page):
+    response = client_for("head_a").get(page.format(p=world.process.pk, a=world.party_a.pk))
+    assert response.status_code == 200
+    assert set(response["Cache-Control"].replace(" ", "").split(",")) == {"private", "no-store"}
+
+
+@pytest.mark.parametrize("path", CONFIDENTIAL_API)
+def test_confidential_api_answers_are_never_stored(world, api_for, client_for, path):
+    for client in (api_for("head_a"), client_for("head_a")):
+        response = client.get(path.format(p=world.process.pk))
+        assert response.status_code == 200
+        assert set(response["Cache-Control"].replace(" ", "").split(",")) == {"private", "no-store"}
+
+
+def test_public_answers_keep_their_own_caching(world, log_key):
+    anonymous = Client(HTTP_HOST="localhost")
+    assert anonymous.get("/ledger/checkpoint")["Cache-Control"] == "no-cache"
+    assert anonymous.get("/ledger/key")["Cache-Control"] == "public, max-age=3600"
+    for path in ("/register/", "/register/feed.atom"):
+        response = anonymous.get(path)
+        assert response.status_code == 200, path
+        assert "no-store" not in response.get("Cache-Control", ""), path
+
+
+@pytest.mark.parametrize(
+    ("persona", "path"),
+    [
+        ("anonymous", "/login/"),
+        ("anonymous", "/static/web/site.css"),
+        ("anonymous", "/ledger/checkpoint"),
+        ("anonymous", "/register/"),
+        ("anonymous", "/no-such-page/"),
+        ("anonymous", "/api/v1/me"),
+        ("anonymous", "/healthz"),
+        ("head_a", "/dashboard/"),
+        ("head_a", "/api/v1/me"),
+    ],
+)
+def test_every_answer_carries_a_permissions_policy(world, client_for, log_key, persona, path):
+    response = client_for(persona).get(path)
+    response.close()
+    policy = response["Permissions-Policy"]
+    features = dict(item.strip().split("=", 1) for item in policy.split(","))
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+        assert features[feature] == "()", feature
+
+
+def test_the_language_cookie_is_secure_in_production(tmp_path):
+    result = _run(
+        [
+            sys.executable,
+            "-c",
+            "import os; os.environ['DJANGO_SETTINGS_MODULE']='goodoffices.settings';"
+            "from django.conf import settings as s;"
+            "print(s.LANGUAGE_COOKIE_SECURE, s.LANGUAGE_COOKIE_HTTPONLY, s.LANGUAGE_COOKIE_SAMESITE)",
+        ],
+        GOODOFFICES_SECRET_KEY="a-long-random-production-key-" + "q7Zp2" * 10,
+        GOODOFFICES_DATA_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True", "Lax"]
+
+
+@pytest.mark.parametrize("way", ["account", "language switch"])
+def test_every_language_cookie_follows_the_settings(world, client_for, settings, way):
+    settings.LANGUAGE_COOKIE_SECURE = True
+    client = client_for("head_a")
+    if way == "account":
+        client.post("/account/", {"timezone": "UTC", "language": "ru"})
+    else:
+        client.post("/language/", {"language": "ru", "next": "/dashboard/"})
+    cookie = client.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert cookie.value == "ru"
+    assert cookie["secure"] is True
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"

@@ -8,8 +8,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import pyotp
 from django.db import transaction
+from django.test import Client
 
+from goodoffices.accounts.middleware import SECOND_FACTOR_SESSION_KEY
 from goodoffices.accounts.models import User
 from goodoffices.processes import services
 from goodoffices.processes.models import Framework, Mandate, Party, Process
@@ -40,9 +43,25 @@ def make_user(username: str, **extra: Any) -> User:
     return User.objects.create_user(username=username, password=PASSWORD, display_name=username.title(), **extra)
 
 
+def make_staff(username: str = "staff") -> User:
+    """Staff must use two-factor (outside the demo): this one has it on."""
+    return make_user(username, is_staff=True, totp_secret=pyotp.random_base32(), totp_enabled=True)
+
+
+def sign_in(client: Client, user: User) -> Client:
+    """What a successful sign-in leaves in the session, second factor included (the sign-in
+    itself is tested in tests/test_accounts.py)."""
+    client.force_login(user)
+    if user.totp_enabled:
+        session = client.session
+        session[SECOND_FACTOR_SESSION_KEY] = user.pk
+        session.save()
+    return client
+
+
 @transaction.atomic
 def make_world(prefix: str = "") -> World:
-    staff = User.objects.filter(username="staff").first() or make_user("staff", is_staff=True)
+    staff = User.objects.filter(username="staff").first() or make_staff()
     users = {name: make_user(prefix + name) for name in PERSONAS}
     framework = services.framework_create(
         actor=staff, name=f"{prefix}Co-chairmanship", members=["France", "Russian Federation", "United States"]

@@ -21,6 +21,9 @@ class User(AbstractUser):
     language = models.CharField(_("language"), max_length=8, blank=True)
     totp_secret = models.CharField(max_length=64, blank=True)
     totp_enabled = models.BooleanField(default=False)
+    # The time step of the last one-time code accepted: a code is good once, and never again
+    # with the same or an earlier step (RFC 6238, section 5.2).
+    totp_last_step = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
 
     # Facts read with the API token that signed this user in (accounts.services), not stored.
     token_facts: dict[str, Any]

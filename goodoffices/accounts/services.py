@@ -1,18 +1,24 @@
-"""Account writes: API tokens and two-factor enrolment.
+"""Account writes: API tokens, two-factor enrolment and password resets.
 
 Account events belong to no process, so no process feed shows them; the ledger seals them.
+Who someone is (password, second factor) changes only here, each change with its event; the
+admin shows accounts but changes none of them.
 """
 
 import hashlib
+import hmac
 import secrets
 import zoneinfo
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pyotp
 from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from goodoffices.events.models import EventKind
@@ -85,10 +91,37 @@ def api_token_revoke(*, user: User, token_id: int) -> None:
     )
 
 
+def _totp_step(secret: str, code: str, at: datetime) -> int | None:
+    """The time step whose code ``code`` is, within one step of ``at`` (clock drift); else None."""
+    totp = pyotp.TOTP(secret)
+    code = code.strip()
+    if len(code) != totp.digits or not code.isdigit():
+        return None
+    now = totp.timecode(at)
+    for step in (now - 1, now, now + 1):
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
 def totp_verify(*, user: User, code: str) -> bool:
+    """True when ``user`` has no second factor, or ``code`` is a current code of theirs that was
+    never accepted before. A code is accepted once: the step it belongs to is kept, and a code
+    of the same or an earlier step is refused afterwards, even by a concurrent request."""
     if not user.totp_enabled or not user.totp_secret:
         return True
-    return pyotp.TOTP(user.totp_secret).verify(code.strip(), valid_window=1)
+    step = _totp_step(user.totp_secret, code, timezone.now())
+    if step is None:
+        return False
+    # One conditional UPDATE: of two requests racing with the same code, only one matches.
+    accepted = (
+        User.objects.filter(pk=user.pk)
+        .filter(Q(totp_last_step__isnull=True) | Q(totp_last_step__lt=step))
+        .update(totp_last_step=step)
+    )
+    if accepted:
+        user.totp_last_step = step
+    return accepted == 1
 
 
 @transaction.atomic
@@ -105,12 +138,34 @@ def totp_begin(*, user: User) -> str:
 def totp_confirm(*, user: User, code: str) -> None:
     if not user.totp_secret:
         raise Invalid.one("otp", "start two-factor set-up first")
-    if not pyotp.TOTP(user.totp_secret).verify(code.strip(), valid_window=1):
+    step = _totp_step(user.totp_secret, code, timezone.now())
+    if step is None:
         raise Invalid.one("otp", "that code is not valid; check the time on your device")
     user.totp_enabled = True
-    user.save(update_fields=["totp_enabled"])
+    # The code that turned two-factor on is spent: it cannot sign in as well.
+    user.totp_last_step = step
+    user.save(update_fields=["totp_enabled", "totp_last_step"])
     event_record(
         kind=EventKind.ACCOUNT_TWO_FACTOR_ENABLED,
+        actor=user,
+        subject=user,
+        audience=audience.SEALED,
+        payload={},
+    )
+
+
+@transaction.atomic
+def user_password_reset(*, user: User, password: str) -> None:
+    """Set the password of ``user`` after they proved they hold the account's e-mail address
+    (Django's password-reset link, sent to them and to no one else). Staff never set one."""
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise Invalid.one("new_password1", " ".join(exc.messages)) from None
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    event_record(
+        kind=EventKind.ACCOUNT_PASSWORD_RESET,
         actor=user,
         subject=user,
         audience=audience.SEALED,

@@ -6,7 +6,7 @@ from ninja.errors import HttpError
 
 from goodoffices.accounts.models import User
 from goodoffices.accounts.services import api_token_create, totp_verify
-from goodoffices.policies import two_factor_required
+from goodoffices.policies import two_factor_missing
 
 from . import problems
 from .auth import TWO_FACTOR_FIRST, bearer, session
@@ -30,19 +30,24 @@ problems.install(api)
 auth_router = Router(tags=["auth"])
 
 
+# One answer for a wrong password and a wrong or missing code: it never tells which was wrong.
+BAD_CREDENTIALS = "wrong username, password or one-time code (otp)"
+THROTTLED = "too many failed sign-ins to this account from your address; wait and try again"
+
+
 @auth_router.post("/auth/token", auth=None, response={200: TokenOut}, summary="Exchange credentials for a token")
 def token_create(request: HttpRequest, payload: TokenIn) -> TokenOut:
+    """The same rule as the site's sign-in: password, and the code of an account with two-factor on."""
     user = authenticate(request, username=payload.username, password=payload.password)
-    if getattr(request, "axes_locked_out", False):
-        raise HttpError(429, "too many failed sign-ins for this account; wait and try again")
-    if not isinstance(user, User):
-        raise HttpError(401, "wrong username or password")
-    if not user.totp_enabled and two_factor_required(user):
+    if not isinstance(user, User) or not totp_verify(user=user, code=payload.otp or ""):
+        if isinstance(user, User):
+            # A wrong second factor counts towards the throttle like a wrong password.
+            user_login_failed.send(sender=__name__, credentials={"username": payload.username}, request=request)
+        if getattr(request, "axes_locked_out", False):
+            raise HttpError(429, THROTTLED)
+        raise HttpError(401, BAD_CREDENTIALS)
+    if two_factor_missing(user):
         raise HttpError(403, TWO_FACTOR_FIRST)
-    if user.totp_enabled and not totp_verify(user=user, code=payload.otp or ""):
-        # A wrong second factor counts towards the lock-out like a wrong password.
-        user_login_failed.send(sender=__name__, credentials={"username": payload.username}, request=request)
-        raise HttpError(401, "a valid one-time code (otp) is required for this account")
     _, clear = api_token_create(user=user, name="api")
     return TokenOut(token=clear)
 

@@ -7,14 +7,14 @@ from ninja.security import HttpBearer, SessionAuth
 
 from goodoffices.accounts.models import User
 from goodoffices.accounts.services import api_token_authenticate
-from goodoffices.policies import two_factor_required, two_factor_required_expression
+from goodoffices.policies import two_factor_missing, two_factor_required_expression
 
 TWO_FACTOR_FIRST = "your mandate requires two-factor sign-in for your role: turn it on in your account first"
 
 
 def _enrolled(user: User) -> User:
     """The API is no way around the mandate's two-factor rule."""
-    if not user.totp_enabled and two_factor_required(user):
+    if two_factor_missing(user):
         raise HttpError(403, TWO_FACTOR_FIRST)
     return user
 

@@ -3,7 +3,6 @@ from ninja import Router
 from ninja.responses import Status
 
 from goodoffices.accounts.models import signed_in
-from goodoffices.accounts.selectors import user_by_username
 from goodoffices.events.models import Event
 from goodoffices.lib.errors import FieldError, Invalid, NotFound
 from goodoffices.pagination import paginate
@@ -133,8 +132,10 @@ def event_detail(request: HttpRequest, process_id: int, seq: int) -> EventOut:
 def member_add(request: HttpRequest, process_id: int, party_id: int, payload: MemberIn) -> Status[MemberOut]:
     process = selectors.process_get(user=request.user, process_id=process_id)
     party = selectors.party_get(user=request.user, process=process, party_id=party_id)
-    user = user_by_username(payload.username)
-    membership = services.delegation_member_add(actor=signed_in(request), party=party, user=user, role=payload.role)
+    membership = services.delegation_member_add_by_username(
+        actor=signed_in(request), party=party, username=payload.username, role=payload.role
+    )
+    user = membership.user
     return Status(201, MemberOut(id=membership.pk, username=user.username, name=str(user), role=membership.role))
 
 

@@ -15,6 +15,7 @@ class EventKind(models.TextChoices):
     ACCOUNT_TOKEN_CREATED = "account.token_created"
     ACCOUNT_TOKEN_REVOKED = "account.token_revoked"
     ACCOUNT_TWO_FACTOR_ENABLED = "account.two_factor_enabled"
+    ACCOUNT_PASSWORD_RESET = "account.password_reset"
     DEMO_LOADED = "demo.loaded"
     CALENDAR_FEED_CREATED = "account.calendar_feed_created"
     CALENDAR_FEED_REVOKED = "account.calendar_feed_revoked"

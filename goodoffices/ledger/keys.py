@@ -10,7 +10,14 @@ from goodoffices.lib.ledger.keyfile import read_secret, write_secret
 
 
 class LogKeyUnavailable(Exception):
-    """The log cannot sign: the key file is missing, unreadable or does not match the origin."""
+    """The log cannot sign: the key file is missing, unreadable or does not match the origin.
+
+    ``str()`` is for the operator (logs, commands) and may name the key file; ``public`` is what
+    a public answer may say, and names no server path."""
+
+    def __init__(self, detail: str, *, public: str) -> None:
+        super().__init__(detail)
+        self.public = public
 
 
 def key_path() -> Path:
@@ -23,19 +30,27 @@ def log_signer() -> Ed25519Signer:
         skey = read_secret(path)
     except FileNotFoundError:
         raise LogKeyUnavailable(
-            f"the log has no signing key yet: {path} does not exist (an operator runs `goodoffices ledger keygen`)"
+            f"the log has no signing key yet: {path} does not exist (an operator runs `goodoffices ledger keygen`)",
+            public="the log has no signing key yet (an operator runs `goodoffices ledger keygen`)",
         ) from None
     except OSError as exc:
-        raise LogKeyUnavailable(f"the log's signing key {path} cannot be read: {exc.strerror}") from None
+        raise LogKeyUnavailable(
+            f"the log's signing key {path} cannot be read: {exc.strerror}",
+            public="the log's signing key cannot be read",
+        ) from None
     try:
         signer = Ed25519Signer.from_skey(skey)
     except (KeyFormatError, ValueError) as exc:
-        raise LogKeyUnavailable(f"the log's signing key {path} is not a note signer key: {exc}") from None
+        raise LogKeyUnavailable(
+            f"the log's signing key {path} is not a note signer key: {exc}",
+            public="the log's signing key is not a note signer key",
+        ) from None
     if signer.name != settings.LEDGER_ORIGIN:
         # The origin is the log's identity for every verifier and witness; never sign under another one.
         raise LogKeyUnavailable(
             f"the log's signing key is named {signer.name!r} but GOODOFFICES_LEDGER_ORIGIN is "
-            f"{settings.LEDGER_ORIGIN!r}; they must be the same"
+            f"{settings.LEDGER_ORIGIN!r}; they must be the same",
+            public="the log's signing key is not named for this log's origin (GOODOFFICES_LEDGER_ORIGIN)",
         )
     return signer
 
@@ -46,5 +61,8 @@ def log_keygen() -> str:
     try:
         write_secret(key_path(), skey)
     except FileExistsError:
-        raise LogKeyUnavailable(f"{key_path()} already exists; refusing to replace the log's key") from None
+        raise LogKeyUnavailable(
+            f"{key_path()} already exists; refusing to replace the log's key",
+            public="the log's key exists already",
+        ) from None
     return vkey

@@ -5,6 +5,7 @@ clients, so nothing here goes through the JSON API's schemas or error format.
 """
 
 import base64
+import logging
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -31,6 +32,14 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT = "public, max-age=60"
 NO_CACHE = "no-cache"
 
+logger = logging.getLogger(__name__)
+
+
+def _unavailable(exc: LogKeyUnavailable) -> str:
+    """Log the operator's reason (it may name the key file) and return the public one (it does not)."""
+    logger.error("ledger: %s", exc)
+    return exc.public
+
 
 def _text(body: str, status: int = 200, cache: str = NO_CACHE) -> HttpResponse:
     response = HttpResponse(body.encode(), content_type=TEXT, status=status)
@@ -43,7 +52,7 @@ def checkpoint(request: HttpRequest) -> HttpResponse:
     try:
         signed = signed_checkpoint(LogView.current())
     except LogKeyUnavailable as exc:
-        return _text(f"checkpoint unavailable: {exc}\n", status=503)
+        return _text(f"checkpoint unavailable: {_unavailable(exc)}\n", status=503)
     response = HttpResponse(signed.note, content_type=TEXT)
     response["Cache-Control"] = NO_CACHE
     return response
@@ -54,7 +63,7 @@ def key(request: HttpRequest) -> HttpResponse:
     try:
         vkey = log_signer().verifier.vkey
     except LogKeyUnavailable as exc:
-        return _text(f"key unavailable: {exc}\n", status=503)
+        return _text(f"key unavailable: {_unavailable(exc)}\n", status=503)
     return _text(vkey + "\n", cache="public, max-age=3600")
 
 
@@ -83,7 +92,7 @@ def cosignature(request: HttpRequest) -> HttpResponse:
     try:
         log = log_signer().verifier
     except LogKeyUnavailable as exc:
-        return _text(f"cannot check cosignatures: {exc}\n", status=503)
+        return _text(f"cannot check cosignatures: {_unavailable(exc)}\n", status=503)
     try:
         receipt = cosignature_submit(note=request.body, log=log)
     except CosignatureRefused as exc:
@@ -100,7 +109,7 @@ def _signed_or_none(view: LogView) -> tuple[SignedCheckpoint | None, str]:
     try:
         return signed_checkpoint(view), ""
     except LogKeyUnavailable as exc:
-        return None, str(exc)
+        return None, _unavailable(exc)
 
 
 @require_safe

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from goodoffices.accounts.models import User, signed_in
-from goodoffices.policies import Permission, attendance_candidates, can
+from goodoffices.policies import Permission, attendance_candidates, can, two_factor_missing
 from goodoffices.processes import selectors as process_selectors
 from goodoffices.web.shortcuts import attempt, page_of, record_id, visible_or_404
 
@@ -481,12 +481,14 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
 
 def calendar_feed(request: HttpRequest, secret: str) -> HttpResponse:
+    """The secret is the credential, so its holder's two-factor rule applies here too: a link
+    stops serving while its holder must turn two-factor on and has not."""
     feed = (
         CalendarFeed.objects.filter(digest=hashlib.sha256(secret.encode()).hexdigest(), revoked_at__isnull=True)
         .select_related("user")
         .first()
     )
-    if feed is None or not feed.user.is_active:
+    if feed is None or not feed.user.is_active or two_factor_missing(feed.user):
         raise Http404
     meetings = selectors.meeting_list(user=feed.user).exclude(status=Meeting.Status.CANCELLED)
     response = HttpResponse(

@@ -24,6 +24,7 @@ from .audiences import (
     visible_frameworks,
     visible_processes,
 )
+from .eligibility import appointment_conflict, delegation_conflict
 from .permissions import Permission
 from .registry import RULES
 from .roles import NO_ROLES, AnyUser, Roles, forget_roles, roles_cache, roles_for, roles_in
@@ -35,9 +36,11 @@ __all__ = [
     "AnyUser",
     "Permission",
     "Roles",
+    "appointment_conflict",
     "attendance_candidates",
     "audience_members",
     "can",
+    "delegation_conflict",
     "forget_roles",
     "may_see",
     "require",
@@ -47,6 +50,7 @@ __all__ = [
     "roles_cache",
     "roles_for",
     "roles_in",
+    "two_factor_missing",
     "two_factor_required",
     "two_factor_required_expression",
     "visible_frameworks",
@@ -96,5 +100,12 @@ def require(
 
 
 def two_factor_required(user: AnyUser) -> bool:
-    """True when a mandate ``user`` acts under requires two-factor for one of their roles."""
+    """True when ``user`` must use two-factor: a mandate they act under requires it for one of
+    their roles, or they are staff (see ``rules/accounts.py``)."""
     return user.is_authenticated and not can(user, Permission.ACT_WITHOUT_TWO_FACTOR)
+
+
+def two_factor_missing(user: AnyUser) -> bool:
+    """True when ``user`` must use two-factor and has not turned it on: nothing but enrolment
+    is open to them (web pages, API, tokens, calendar links)."""
+    return isinstance(user, User) and not user.totp_enabled and two_factor_required(user)

@@ -15,6 +15,7 @@ class Permission(StrEnum):
     # A process and who is in it.
     PROCESS_VIEW = "process:view"
     APPOINTMENT_MANAGE = "process:appoint"
+    ACCOUNT_LOOKUP = "process:look_up_accounts"
     DELEGATION_MANAGE = "party:manage_delegation"
     DELEGATION_HEAD_MANAGE = "party:manage_head"
     EVENT_VIEW = "event:view"

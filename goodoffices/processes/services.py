@@ -13,7 +13,14 @@ from goodoffices.events.models import EventKind
 from goodoffices.events.services import event_record
 from goodoffices.lib import audience
 from goodoffices.lib.errors import FieldError, Invalid
-from goodoffices.policies import Permission, can, forget_roles, require
+from goodoffices.policies import (
+    Permission,
+    appointment_conflict,
+    can,
+    delegation_conflict,
+    forget_roles,
+    require,
+)
 
 from .models import (
     Appointment,
@@ -286,26 +293,6 @@ def process_create(*, actor: User, mandate: Mandate, title: str, parties: list[s
     return process
 
 
-def _impartiality_conflict(process: Process, user: User, *, joining_party: Party | None) -> str | None:
-    """A mediator sits on no delegation, and a person represents at most one party."""
-    is_mediator = Appointment.objects.filter(process=process, user=user, role=AppointmentRole.MEDIATOR).exists()
-    other_party = (
-        DelegationMembership.objects.filter(party__process=process, user=user)
-        .exclude(party=joining_party)
-        .select_related("party")
-        .first()
-    )
-    if joining_party is None:
-        if other_party is not None:
-            return f"{user.username} represents {other_party.party.name} and cannot mediate"
-        return None
-    if is_mediator:
-        return f"{user.username} is a mediator in this process and cannot join a delegation"
-    if other_party is not None:
-        return f"{user.username} already represents {other_party.party.name}"
-    return None
-
-
 @transaction.atomic
 def appointment_make(*, actor: User, process: Process, user: User, role: str, organisation: str = "") -> Appointment:
     require(actor, Permission.APPOINTMENT_MANAGE, process)
@@ -315,7 +302,7 @@ def appointment_make(*, actor: User, process: Process, user: User, role: str, or
     organisation = organisation.strip()
     if len(organisation) > MAX_NAME:
         errors.append(FieldError("organisation", f"must be at most {MAX_NAME} characters"))
-    if role == AppointmentRole.MEDIATOR and (conflict := _impartiality_conflict(process, user, joining_party=None)):
+    if conflict := appointment_conflict(user, process):
         errors.append(FieldError("user", conflict))
     if Appointment.objects.filter(process=process, user=user, role=role).exists():
         errors.append(FieldError("user", f"{user.username} already holds that appointment"))
@@ -357,28 +344,56 @@ def appointment_end(*, actor: User, appointment: Appointment) -> None:
     forget_roles(appointment.user)
 
 
+# What a head of delegation hears both when no account has the name and when the account may
+# not join: adding someone never tells a head whether a user name exists.
+NOT_ELIGIBLE = "no account of that name can join this delegation"
+
+
 @transaction.atomic
 def delegation_member_add(*, actor: User, party: Party, user: User, role: str) -> DelegationMembership:
+    return _delegation_member_add(actor=actor, party=party, user=user, username=user.username, role=role)
+
+
+@transaction.atomic
+def delegation_member_add_by_username(*, actor: User, party: Party, username: str, role: str) -> DelegationMembership:
+    """Add the account called ``username``, as the web and the API do. An operator learns why an
+    account cannot join, or that none has the name; a head of delegation gets one answer for both."""
+    require(actor, Permission.DELEGATION_MANAGE, party)
+    username = username.strip()
+    user = User.objects.filter(username=username, is_active=True).first()
+    return _delegation_member_add(actor=actor, party=party, user=user, username=username, role=role)
+
+
+def _delegation_member_add(
+    *, actor: User, party: Party, user: User | None, username: str, role: str
+) -> DelegationMembership:
     process = party.process
     require(actor, Permission.DELEGATION_MANAGE, party)
+    may_look_up = can(actor, Permission.ACCOUNT_LOOKUP, process)
     errors: list[FieldError] = []
     if role not in DelegationRole.values:
         errors.append(FieldError("role", f"{role!r} is not one of {', '.join(DelegationRole.values)}"))
     elif role == DelegationRole.HEAD and not can(actor, Permission.DELEGATION_HEAD_MANAGE, party):
         errors.append(FieldError("role", "only the framework's operators name a head of delegation"))
-    if conflict := _impartiality_conflict(process, user, joining_party=party):
-        errors.append(FieldError("user", conflict))
-    if DelegationMembership.objects.filter(party=party, user=user, role=role).exists():
-        errors.append(FieldError("user", f"{user.username} already holds that role"))
-    elif role == DelegationRole.HEAD and DelegationMembership.objects.filter(party=party, role=role).exists():
+    if user is None:
+        unknown = f"no active account is called {username!r}"
+        errors.append(FieldError("username", unknown if may_look_up else NOT_ELIGIBLE))
+    elif conflict := delegation_conflict(user, party):
+        errors.append(FieldError("username", conflict if may_look_up else NOT_ELIGIBLE))
+    elif DelegationMembership.objects.filter(party=party, user=user, role=role).exists():
+        # The actor manages this delegation and sees its members: nothing is disclosed here.
+        errors.append(FieldError("username", f"{user.username} already holds that role"))
+    if role == DelegationRole.HEAD and DelegationMembership.objects.filter(party=party, role=role).exists():
         errors.append(FieldError("role", f"{party.name} already has a head of delegation"))
     if errors:
         raise Invalid(errors)
+    assert user is not None
     try:
         with transaction.atomic():
             membership = DelegationMembership.objects.create(party=party, user=user, role=role)
     except IntegrityError:
-        raise Invalid.one("user", "that membership changed meanwhile; reload and try again") from None
+        raise Invalid.one("username", "that membership changed meanwhile; reload and try again") from None
+    # Plenary: the other parties and the mediators see who joined a delegation.
     event_record(
         kind=EventKind.DELEGATION_MEMBER_ADDED,
         actor=actor,

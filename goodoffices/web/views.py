@@ -1,3 +1,5 @@
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -9,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from goodoffices.accounts.models import signed_in
 from goodoffices.accounts.selectors import user_by_username
+from goodoffices.ledger.keys import LogKeyUnavailable, log_signer
 from goodoffices.policies import Permission, can, roles_in
 from goodoffices.processes import selectors, services
 from goodoffices.processes.models import Appointment, DelegationMembership, DelegationRole, Process
@@ -16,14 +19,32 @@ from goodoffices.processes.models import Appointment, DelegationMembership, Dele
 from .forms import AmendmentForm, AppointmentForm, MemberForm
 from .shortcuts import attempt, page_of, process_context, visible_or_404
 
+logger = logging.getLogger(__name__)
+
 
 def healthz(request: HttpRequest) -> HttpResponse:
+    """A status per component. 503 only when the database fails (nothing works without it); a
+    ledger that cannot sign checkpoints is ``degraded``: everything else still works, and the
+    checkpoints resume once the operator restores the key."""
+    components = {"database": "ok", "ledger": "ok"}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-    except Exception:  # noqa: BLE001 - any database failure means "not healthy"
-        return JsonResponse({"status": "database unavailable"}, status=503)
-    return JsonResponse({"status": "ok"})
+    except Exception:  # any database failure means "not healthy"
+        logger.exception("healthz: the database does not answer")
+        components["database"] = "unavailable"
+    try:
+        log_signer().sign(b"healthz")
+    except LogKeyUnavailable as exc:
+        logger.error("healthz: %s", exc)
+        components["ledger"] = "degraded"
+    if components["database"] != "ok":
+        status, code = "unavailable", 503
+    else:
+        status, code = ("ok" if components["ledger"] == "ok" else "degraded"), 200
+    response = JsonResponse({"status": status, "components": components}, status=code)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _process(request: HttpRequest, process_id: int, *, with_people: bool = False) -> Process:
@@ -95,8 +116,8 @@ def delegation(request: HttpRequest, process_id: int, party_id: int) -> HttpResp
             actor, username, role = signed_in(request), form.cleaned_data["username"], form.cleaned_data["role"]
             outcome = attempt(
                 request,
-                lambda: services.delegation_member_add(
-                    actor=actor, party=party, user=user_by_username(username), role=role
+                lambda: services.delegation_member_add_by_username(
+                    actor=actor, party=party, username=username, role=role
                 ),
                 form=form,
             )

@@ -130,16 +130,22 @@ def test_only_get_is_allowed(world, anonymous):
     assert head["Content-Type"] == "application/octet-stream"
 
 
-def test_missing_key_answers_503_not_500(world, anonymous, settings, tmp_path):
+def test_missing_key_answers_503_not_500(world, anonymous, settings, tmp_path, caplog):
     settings.LEDGER_KEY_FILE = tmp_path / "nowhere" / "ledger.key"
     for path in ("/ledger/checkpoint", "/ledger/key"):
         response = anonymous.get(path)
         assert response.status_code == 503
         assert "ledger keygen" in response.content.decode()
-    assert anonymous.post("/ledger/cosignature", b"x", content_type="text/plain").status_code == 503
+        # The answer is public: it names no server path (issue 8, item 20); the log does.
+        assert str(tmp_path) not in response.content.decode()
+    cosignature = anonymous.post("/ledger/cosignature", b"x", content_type="text/plain")
+    assert cosignature.status_code == 503
+    assert str(tmp_path) not in cosignature.content.decode()
     page = anonymous.get("/ledger/")
     assert page.status_code == 200
     assert "cannot sign a checkpoint" in page.content.decode()
+    assert str(tmp_path) not in page.content.decode()
+    assert str(settings.LEDGER_KEY_FILE) in caplog.text
     # Tiles need no key.
     assert anonymous.get(f"/ledger/tile/0/000.p/{tree_size()}").status_code == 200
 
@@ -156,6 +162,7 @@ def test_a_corrupt_key_file_answers_503(world, anonymous, settings):
     response = anonymous.get("/ledger/checkpoint")
     assert response.status_code == 503
     assert "not a note signer key" in response.content.decode()
+    assert str(settings.LEDGER_KEY_FILE.parent) not in response.content.decode()
 
 
 def test_page_explains_the_record_and_how_to_verify(world, anonymous, log_key):

@@ -3,6 +3,7 @@ changed mandate rule, and the two-factor rule holds on the API too."""
 
 from datetime import UTC, datetime
 
+import pyotp
 import pytest
 from django.test import Client
 
@@ -13,6 +14,7 @@ from goodoffices.meetings import services
 from goodoffices.meetings.models import Meeting, Proposal
 from goodoffices.processes.services import mandate_amend
 
+from ..world import sign_in
 from .conftest import confirm, hold, propose
 from .helpers import proposal_body
 
@@ -83,9 +85,10 @@ def test_the_admin_shows_staff_no_sealed_event(world):
 
     proposal = propose(world)
     services.readiness_set(actor=world.head_a, proposal=proposal, ready=True)
-    admin = User.objects.create_superuser("root", "root@example.org", "pw")
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(admin)
+    admin = User.objects.create_superuser(
+        "root", "root@example.org", "pw", totp_secret=pyotp.random_base32(), totp_enabled=True
+    )
+    client = sign_in(Client(HTTP_HOST="localhost"), admin)
     listing = client.get("/admin/events/event/?all=")
     shown = {e.pk for e in listing.context["cl"].result_list}
     sealed = set(Event.objects.exclude(audience__in=[audience.PUBLIC, audience.PROCESS]).values_list("pk", flat=True))

@@ -15,10 +15,13 @@ from ..roles import cached_fact
 
 @rule(Permission.ACT_WITHOUT_TWO_FACTOR)
 def act_without_two_factor(user: User, _obj: Any) -> bool:
-    """False when a mandate the user acts under requires two-factor for their role (mediators
-    and signatories). The demo never requires it (a banner says so), so its accounts work at once."""
+    """False for staff (they read every process and create frameworks), and when a mandate the
+    user acts under requires two-factor for their role (mediators and signatories). The demo
+    never requires it (a banner says so), so its accounts work at once."""
     if settings.DEMO:
         return True
+    if user.is_staff:
+        return False
     return not cached_fact(user, "two_factor_required", lambda: _two_factor_required(user))
 
 

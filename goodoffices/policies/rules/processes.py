@@ -21,6 +21,13 @@ def manage_appointments(user: User, obj: Any) -> bool:
     return isinstance(obj, Process) and roles_for(user, obj).operator
 
 
+@rule(Permission.ACCOUNT_LOOKUP)
+def look_up_accounts(user: User, obj: Any) -> bool:
+    """Operators may learn whether an account of a given name exists (they appoint people and
+    name heads); a head of delegation adding someone may not."""
+    return isinstance(obj, Process) and roles_for(user, obj).operator
+
+
 @rule(Permission.DELEGATION_MANAGE)
 def manage_delegation(user: User, obj: Any) -> bool:
     """A party's head manages its delegation; so do the framework's operators."""
