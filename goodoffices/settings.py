@@ -293,3 +293,13 @@ if not LEDGER_ORIGIN or any(ch.isspace() or ch == "+" or ord(ch) < 0x20 for ch i
         f"GOODOFFICES_LEDGER_ORIGIN must be non-empty, without spaces or '+', like talks.example.org/ledger, "
         f"not {LEDGER_ORIGIN!r}"
     )
+
+# Epochs (issue 15, docs/verification.md): events reach the log once per epoch, in an order that
+# depends only on their content, padded with cover entries to a multiple of the step, so the log
+# says nothing of when, within an epoch, anything happened.
+LEDGER_EPOCH_SECONDS = envint("LEDGER_EPOCH_SECONDS", 10 if DEMO else 600)
+LEDGER_EPOCH_STEP = envint("LEDGER_EPOCH_STEP", 16)
+if LEDGER_EPOCH_SECONDS < 1 or not 1 <= LEDGER_EPOCH_STEP <= 4096:
+    raise ImproperlyConfigured(
+        "GOODOFFICES_LEDGER_EPOCH_SECONDS must be at least 1 and GOODOFFICES_LEDGER_EPOCH_STEP between 1 and 4096"
+    )

@@ -59,5 +59,7 @@ def test_canonical_form_is_rfc8785(world):
     decoded = json.loads(raw)
     assert list(decoded) == sorted(decoded)
     assert raw == json.dumps(decoded, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-    assert decoded["seq"] == event.seq
+    # Named by its public id, never by its place among all events (issue 15, item 4).
+    assert decoded["id"] == event.public_id
+    assert "seq" not in decoded
     assert decoded["at"].endswith("Z")

@@ -49,8 +49,8 @@ def _audience(world: World, name: str) -> str:
 
 
 @pytest.fixture
-def seeded(world: World) -> dict[str, int]:
-    """One event per audience, each with a marker; returns audience name -> seq."""
+def seeded(world: World) -> dict[str, str]:
+    """One event per audience, each with a marker; returns audience name -> the event's public id."""
     seqs = {}
     with transaction.atomic():
         for name in AUDIENCES:
@@ -62,7 +62,7 @@ def seeded(world: World) -> dict[str, int]:
                 process=world.process,
                 payload={"marker": f"marker-{name}"},
             )
-            seqs[name] = event.seq
+            seqs[name] = event.public_id
     return seqs
 
 
@@ -117,11 +117,13 @@ def test_activity_page(world, seeded, client_for, persona, audience_name):
         assert response.status_code == 404
         return
     assert response.status_code == 200
-    shown = {event.seq for event in response.context["events"]}
+    shown = {event.public_id for event in response.context["events"]}
     assert (seeded[audience_name] in shown) == (audience_name in SEES[persona])
     assert len(shown) == _visible_count(world, persona)
     assert (
-        Event.objects.filter(seq__in=shown).exclude(audience__in=[_audience(world, a) for a in SEES[persona]]).count()
+        Event.objects.filter(public_id__in=shown)
+        .exclude(audience__in=[_audience(world, a) for a in SEES[persona]])
+        .count()
         == 0
     )
 

@@ -4,6 +4,8 @@ from ninja.responses import Status
 
 from goodoffices.accounts.models import signed_in
 from goodoffices.events.models import Event
+from goodoffices.events.selectors import event_public_id
+from goodoffices.ledger.log import tree_size
 from goodoffices.lib.errors import FieldError, Invalid, NotFound
 from goodoffices.pagination import paginate
 from goodoffices.policies import roles_for
@@ -54,9 +56,12 @@ def _mandate(process: Process) -> MandateOut:
     )
 
 
-def _event(event: Event) -> EventOut:
+def _event(event: Event, size: int) -> EventOut:
+    """``size``: the ledger's size, beyond which a leaf is not yet served."""
+    leaf = getattr(event, "leaf", None)
     return EventOut(
-        seq=event.seq,
+        id=event_public_id(event),
+        leaf_index=leaf.index if leaf is not None and leaf.index < size else None,
         kind=event.kind,
         occurred_at=event.occurred_at,
         actor=event.actor.username if event.actor else None,
@@ -115,13 +120,14 @@ def event_list(request: HttpRequest, process_id: int, limit: Limit = None, curso
         cursor=cursor,
         limit=limit,
     )
-    return EventList(items=[_event(e) for e in page.items], next=page.next, prev=page.prev)
+    size = tree_size()
+    return EventList(items=[_event(e, size) for e in page.items], next=page.next, prev=page.prev)
 
 
-@router.get("/processes/{process_id}/events/{seq}", response=EventOut, summary="One event")
-def event_detail(request: HttpRequest, process_id: int, seq: int) -> EventOut:
+@router.get("/processes/{process_id}/events/{event_id}", response=EventOut, summary="One event")
+def event_detail(request: HttpRequest, process_id: int, event_id: str) -> EventOut:
     process = selectors.process_get(user=request.user, process_id=process_id)
-    return _event(selectors.event_get(user=request.user, process=process, seq=seq))
+    return _event(selectors.event_get(user=request.user, process=process, event_id=event_id), tree_size())
 
 
 @router.post(

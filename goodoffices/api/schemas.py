@@ -118,7 +118,9 @@ class ProcessList(PageOut):
 
 
 class EventOut(Schema):
-    seq: int
+    id: str = Field(description="the event's public id: it says nothing of how many events there are")
+    # The event's leaf in the ledger (its page there has the inclusion proof), once integrated.
+    leaf_index: int | None
     kind: str
     occurred_at: datetime
     actor: str | None

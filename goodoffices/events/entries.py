@@ -12,10 +12,15 @@ from goodoffices.lib.ledger import ledger_entry
 
 def event_canonical(event: Any) -> bytes:
     """The event's canonical JSON. ``event`` is an Event (or a migration's historical model
-    with the same fields, so that a data migration derives the same bytes)."""
+    with the same fields, so that a data migration derives the same bytes).
+
+    It names the event by its ``public_id`` (derived from its salt), never by its place among
+    all events; an event recorded before public ids existed keeps its original form, with ``seq``."""
+    public_id = getattr(event, "public_id", None)
+    name: dict[str, Any] = {"seq": event.seq} if public_id is None else {"id": public_id}
     return canonical_json(
         {
-            "seq": event.seq,
+            **name,
             "kind": event.kind,
             "at": event.occurred_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
             "actor": event.actor_id,

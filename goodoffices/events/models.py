@@ -42,15 +42,19 @@ class EventKind(models.TextChoices):
     LEDGER_WITNESS_REMOVED = "ledger.witness_removed"
     CAUCUS_MESSAGE_POSTED = "caucus.message_posted"
     CAUCUS_DOCUMENT_UPLOADED = "caucus.document_uploaded"
+    LEDGER_COVER_OPENED = "ledger.cover_opened"
 
 
 class Event(models.Model):
     """The typed record of one state change. Append-only: the database refuses UPDATE
     and DELETE on this table (see the migration that installs the triggers).
 
-    ``seq`` numbers events 0, 1, 2, ... with no gaps: it is the event's leaf index in
-    the ledger. ``salt`` is what a sealed ledger entry commits with, so that a non-public
-    event reveals nothing until its opening publishes the salt and the content.
+    ``seq`` numbers events 0, 1, 2, ... with no gaps, in commit order: the ledger's integrator
+    takes events by it, and it is never shown to anyone (readers see ``public_id``, which says
+    nothing of how many events they may not see). ``salt`` is what a sealed ledger entry commits
+    with, so that a non-public event reveals nothing until its opening publishes the salt and the
+    content; ``public_id`` is derived from it. Events recorded before public ids existed have
+    none, and keep their original canonical form (with ``seq``).
     """
 
     seq = models.PositiveBigIntegerField(unique=True, editable=False)
@@ -75,10 +79,18 @@ class Event(models.Model):
     audience = models.CharField(max_length=40)
     payload = models.JSONField(default=dict)
     salt = models.CharField(max_length=64, editable=False)
+    # Null marks the events recorded before public ids, which keep their first canonical form.
+    public_id = models.CharField(max_length=32, null=True, editable=False)  # noqa: DJ001
 
     class Meta:
         ordering = ["seq"]
         indexes = [models.Index(fields=["process", "audience", "seq"])]
+        constraints = [
+            # Conditional, so that adding it never rebuilds the append-only table.
+            models.UniqueConstraint(
+                fields=["public_id"], condition=models.Q(public_id__isnull=False), name="event_public_id_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.kind}"

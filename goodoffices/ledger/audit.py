@@ -7,12 +7,11 @@ mismatches it would cause above it.
 
 from collections.abc import Iterator
 
-from goodoffices.events.entries import event_entry
 from goodoffices.events.models import Event
 from goodoffices.lib.ledger import leaf_hash, node_hash, stored_hash_count
 
-from .log import tree_size
-from .models import StoredHash
+from .log import leaf_entry
+from .models import Leaf, LedgerState, StoredHash
 
 MAX_LISTED = 100
 
@@ -38,22 +37,23 @@ class _Rows:
 
 def audit_log() -> tuple[int, list[str]]:
     """Return the tree size and the list of problems found (empty when everything holds)."""
-    size = tree_size()
+    state = LedgerState.objects.filter(id=1).first()
+    size = state.size if state else 0
     problems: list[str] = []
     rows = _Rows()
     edge: list[bytes] = []
-    events = Event.objects.order_by("seq").iterator(chunk_size=2000)
+    leaves = Leaf.objects.select_related("event").order_by("index").iterator(chunk_size=2000)
     for n in range(size):
-        event = next(events, None)
-        if event is None or event.seq != n:
-            problems.append(f"event {n} is missing: the events table has a gap")
+        leaf = next(leaves, None)
+        if leaf is None or leaf.index != n:
+            problems.append(f"leaf {n} is missing")
             return size, problems
         stored = rows.take()
         if stored is None:
             problems.append(f"stored hash {rows.next_index} (leaf {n}) is missing")
             return size, problems
-        if stored != leaf_hash(event_entry(event)):
-            problems.append(f"event {n} does not match leaf {n}")
+        if stored != leaf_hash(leaf_entry(leaf)) or bytes(leaf.hash) != stored:
+            problems.append(f"leaf {n} does not match its {'event' if leaf.event_id else 'cover entry'}")
         h, m, level = stored, n, 0
         while m & 1:
             index = rows.next_index
@@ -74,8 +74,27 @@ def audit_log() -> tuple[int, list[str]]:
             f"{len(extra)} stored hashes beyond the tree of size {size} (from index {extra[0]}; "
             f"expected {stored_hash_count(size)} in all)"
         )
+    if next(leaves, None) is not None:
+        problems.append(f"leaves beyond the tree of size {size}")
+    problems.extend(_integration_problems(state))
     problems.extend(published_records_problems())
     return size, problems
+
+
+def _integration_problems(state: LedgerState | None) -> list[str]:
+    """Every event below the integration mark has exactly one leaf; none above it has one; the
+    events table has no gap."""
+    integrated = state.events_integrated if state else 0
+    problems = []
+    below = Event.objects.filter(seq__lt=integrated)
+    if below.count() != integrated:
+        problems.append(f"events below {integrated} have a gap: {below.count()} of {integrated} exist")
+    with_leaves = Leaf.objects.filter(event__isnull=False)
+    if with_leaves.count() != integrated or with_leaves.filter(event__seq__gte=integrated).exists():
+        problems.append(
+            f"{with_leaves.count()} events have leaves, but exactly the {integrated} integrated events should"
+        )
+    return problems
 
 
 def published_records_problems() -> list[str]:

@@ -1,30 +1,20 @@
-"""The served log: events as leaves, stored hashes in a table, a consistent view at one tree size.
+"""The served log: leaves and stored hashes in tables, a consistent view at one tree size.
 
-Leaf ``i`` is the ledger entry of the event with ``seq == i``; entries are never
-stored, they are derived from the events each time (see lib/ledger/entries.py).
+Leaves are added once per epoch (integrate.py); each is an event's entry or a cover entry.
+Entries are never stored: they are derived from the events (and the covers' salts) each time
+(see lib/ledger/entries.py).
 """
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import Max
-
 from goodoffices.events.entries import event_entry
-from goodoffices.events.models import Event
-from goodoffices.lib.errors import Invalid
-from goodoffices.lib.ledger import (
-    Checkpoint,
-    leaf_hash,
-    prove_record,
-    stored_hash_count,
-    stored_hashes_for_append,
-    tree_hash,
-)
+from goodoffices.lib.ledger import Checkpoint, cover_entry, prove_record, tree_hash
 from goodoffices.lib.ledger.errors import StorageError
-from goodoffices.lib.ledger.tiles import MAX_ENTRY_SIZE, TILE_WIDTH, Tile, encode_bundle, read_tile_data
+from goodoffices.lib.ledger.tiles import TILE_WIDTH, Tile, encode_bundle, read_tile_data
 
-from .models import StoredHash
+from .models import Leaf, LedgerState, StoredHash
 
 
 class DatabaseHashReader:
@@ -40,28 +30,17 @@ class DatabaseHashReader:
         return [found[i] for i in indexes]
 
 
-def ledger_append(event: Event) -> None:
-    """Append ``event``'s leaf. Call it in the transaction that recorded the event.
-
-    Writers are serialised by the event counter's row lock, so ``event.seq`` is the
-    next leaf and the primary key on the stored-hash index refuses any duplicate.
-    """
-    entry = event_entry(event)
-    if len(entry) > MAX_ENTRY_SIZE:
-        raise Invalid.one(
-            "payload",
-            f"this record is {len(entry)} bytes in canonical form, too large for the ledger "
-            f"(at most {MAX_ENTRY_SIZE} bytes); shorten it or attach the content separately",
-        )
-    start = stored_hash_count(event.seq)
-    hashes = stored_hashes_for_append(event.seq, leaf_hash(entry), DatabaseHashReader())
-    StoredHash.objects.bulk_create(StoredHash(index=start + i, hash=h) for i, h in enumerate(hashes))
-
-
 def tree_size() -> int:
-    """Number of leaves: one per recorded event."""
-    top = Event.objects.aggregate(top=Max("seq"))["top"]
-    return 0 if top is None else top + 1
+    """Number of leaves: as of the last epoch (nothing beyond it is served)."""
+    state = LedgerState.objects.filter(id=1).values_list("size", flat=True).first()
+    return state or 0
+
+
+def leaf_entry(leaf: Leaf) -> bytes:
+    """The entry of a leaf: its event's (canonical or sealed), or a cover's commitment."""
+    if leaf.event is not None:
+        return event_entry(leaf.event)
+    return cover_entry(leaf.cover_salt, leaf.cover_nonce)
 
 
 class BeyondTree(LookupError):
@@ -99,15 +78,15 @@ class LogView:
         """Entries of leaves ``first .. first + count - 1``, in order."""
         if first + count > self.size:
             raise BeyondTree(f"leaves {first}..{first + count - 1} are not all in the tree of size {self.size}")
-        events = Event.objects.filter(seq__gte=first, seq__lt=first + count).order_by("seq")
+        leaves = Leaf.objects.filter(index__gte=first, index__lt=first + count).select_related("event")
         expected = first
-        for event in events.iterator(chunk_size=TILE_WIDTH):
-            if event.seq != expected:
-                raise StorageError(f"event {expected} is missing")
-            yield event_entry(event)
+        for leaf in leaves.order_by("index").iterator(chunk_size=TILE_WIDTH):
+            if leaf.index != expected:
+                raise StorageError(f"leaf {expected} is missing")
+            yield leaf_entry(leaf)
             expected += 1
         if expected != first + count:
-            raise StorageError(f"event {expected} is missing")
+            raise StorageError(f"leaf {expected} is missing")
 
     def bundle(self, tile: Tile) -> bytes:
         """An entry bundle's bytes."""

@@ -62,3 +62,51 @@ class Cosignature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.witness} at {self.tree_size}"
+
+
+class LedgerState(models.Model):
+    """The log as integrated so far: one row. Each epoch moves it forward in one transaction
+    with the leaves it adds, so a log is always exactly a whole number of epochs."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    size = models.PositiveBigIntegerField(default=0, help_text="leaves in the tree")
+    events_integrated = models.PositiveBigIntegerField(
+        default=0, help_text="every event with a lower seq has its leaf; the rest wait for the next epoch"
+    )
+    epochs = models.PositiveBigIntegerField(default=0)
+    integrated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="ledger_state_single_row")]
+
+    def __str__(self) -> str:
+        return f"{self.size} leaves after {self.epochs} epochs"
+
+
+class Leaf(models.Model):
+    """Leaf ``index`` of the tree: an event's entry, or a cover entry (a sealed commitment to
+    random bytes that pads an epoch). Within an epoch, leaves are in the order of their hashes,
+    so a leaf's place says nothing more than its epoch. Append-only, like the stored hashes."""
+
+    index = models.PositiveBigIntegerField(primary_key=True)
+    epoch = models.PositiveBigIntegerField()
+    event = models.OneToOneField("events.Event", null=True, blank=True, on_delete=models.PROTECT, related_name="leaf")
+    # A cover entry commits to ``cover_nonce`` with ``cover_salt``; both are kept so the platform
+    # can open a cover for an audit, and never shown otherwise.
+    cover_salt = models.CharField(max_length=64, blank=True)
+    cover_nonce = models.CharField(max_length=64, blank=True)
+    hash = models.BinaryField(max_length=32)
+
+    class Meta:
+        ordering = ["index"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(event__isnull=False) & models.Q(cover_salt=""))
+                | (models.Q(event__isnull=True) & ~models.Q(cover_salt="") & ~models.Q(cover_nonce="")),
+                name="leaf_is_an_event_or_a_cover",
+            ),
+            models.CheckConstraint(condition=Exact(Length("hash"), 32), name="leaf_hash_is_32_bytes"),
+        ]
+
+    def __str__(self) -> str:
+        return f"leaf {self.index}"

@@ -15,8 +15,14 @@ from goodoffices.lib.ledger import Checkpoint, CosignatureVerifier, Ed25519Verif
 from goodoffices.lib.ledger.errors import LedgerError
 from goodoffices.lib.ledger.note import parse_note
 
-from .log import LogView
-from .models import Cosignature, Witness
+from .log import LogView, tree_size
+from .models import Cosignature, Leaf, Witness
+
+
+def opening_subject(event: Event) -> str:
+    """How a ``ledger.opened`` event names the event it opens: by its public id (by its row
+    for events recorded before public ids), never by its place among all events."""
+    return event.public_id or str(event.pk)
 
 
 def ledger_open(*, event: Event, actor: Any = None) -> Event:
@@ -24,20 +30,44 @@ def ledger_open(*, event: Event, actor: Any = None) -> Event:
 
     Call it inside the service that declassifies the event's subject.
     """
+    name = opening_subject(event)
     if event.audience == audience.PUBLIC:
-        raise Invalid.one("event", f"event {event.seq} is public: its entry is already open")
-    already = Event.objects.filter(
-        kind=EventKind.LEDGER_OPENED, subject_type=Event._meta.label_lower, subject_id=str(event.pk)
-    )
+        raise Invalid.one("event", f"event {name} is public: its entry is already open")
+    already = Event.objects.filter(kind=EventKind.LEDGER_OPENED, subject_type=Event._meta.label_lower, subject_id=name)
     if already.exists():
-        raise Invalid.one("event", f"event {event.seq} has already been opened")
+        raise Invalid.one("event", f"event {name} has already been opened")
+    payload: dict[str, Any] = {"salt": event.salt, "event": json.loads(event_canonical(event))}
+    if event.public_id is None:
+        payload["seq"] = event.seq
     return event_record(
         kind=EventKind.LEDGER_OPENED,
         actor=actor,
         subject=event,
+        subject_id=name,
         audience=audience.PUBLIC,
         process=event.process,
-        payload={"seq": event.seq, "salt": event.salt, "event": json.loads(event_canonical(event))},
+        payload=payload,
+    )
+
+
+@transaction.atomic
+def ledger_open_cover(*, index: int, actor: Any = None) -> Event:
+    """Prove, for an audit, that leaf ``index`` is a cover entry: publish its salt and nonce.
+    Says nothing about any other leaf."""
+    leaf = Leaf.objects.filter(index=index).first()
+    if leaf is None or index >= tree_size():
+        raise Invalid.one("index", f"leaf {index} is not in the log")
+    if leaf.event_id is not None:
+        raise Invalid.one("index", f"leaf {index} is not a cover entry")
+    if Event.objects.filter(kind=EventKind.LEDGER_COVER_OPENED, subject_id=f"leaf:{index}").exists():
+        raise Invalid.one("index", f"leaf {index} has already been opened")
+    return event_record(
+        kind=EventKind.LEDGER_COVER_OPENED,
+        actor=actor,
+        subject=leaf,
+        subject_id=f"leaf:{index}",
+        audience=audience.PUBLIC,
+        payload={"index": index, "salt": leaf.cover_salt, "cover": leaf.cover_nonce},
     )
 
 

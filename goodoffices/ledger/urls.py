@@ -8,7 +8,7 @@ app_name = "ledger"
 
 urlpatterns = [
     path("", views.page, name="index"),
-    path("entries/<int:seq>", views.entry, name="entry"),
+    path("entries/<int:index>", views.entry, name="entry"),
     path("checkpoint", views.checkpoint, name="checkpoint"),
     path("key", views.key, name="key"),
     path("cosignature", views.cosignature, name="cosignature"),

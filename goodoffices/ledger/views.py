@@ -13,7 +13,6 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
-from goodoffices.events.entries import event_entry
 from goodoffices.events.models import Event, EventKind
 from goodoffices.lib.ledger import leaf_hash, parse_tile_path, verify_inclusion
 from goodoffices.lib.ledger.errors import ProofError, TilePathError
@@ -21,9 +20,9 @@ from goodoffices.lib.ledger.note import MAX_NOTE_SIZE
 
 from .checkpoints import SignedCheckpoint, signed_checkpoint
 from .keys import LogKeyUnavailable, log_signer
-from .log import BeyondTree, LogView
-from .models import Witness
-from .services import CosignatureRefused, cosignature_submit
+from .log import BeyondTree, LogView, leaf_entry
+from .models import Leaf, Witness
+from .services import CosignatureRefused, cosignature_submit, opening_subject
 
 TEXT = "text/plain; charset=utf-8"
 BINARY = "application/octet-stream"
@@ -134,40 +133,53 @@ def page(request: HttpRequest) -> HttpResponse:
     return render(request, "ledger/index.html", context)
 
 
+def _opening(leaf: Leaf) -> Event | None:
+    """The public event that opened this leaf, if any."""
+    if leaf.event is not None:
+        return Event.objects.filter(
+            kind=EventKind.LEDGER_OPENED,
+            subject_type=Event._meta.label_lower,
+            subject_id=opening_subject(leaf.event),
+        ).first()
+    return Event.objects.filter(kind=EventKind.LEDGER_COVER_OPENED, subject_id=f"leaf:{leaf.index}").first()
+
+
 @require_safe
-def entry(request: HttpRequest, seq: int) -> HttpResponse:
+def entry(request: HttpRequest, index: int) -> HttpResponse:
     view = LogView.current()
-    if seq >= view.size:
+    leaf = Leaf.objects.select_related("event").filter(index=index).first() if index < view.size else None
+    if leaf is None:
         raise Http404("no such entry")
-    event = Event.objects.get(seq=seq)
-    raw = event_entry(event)
-    leaf = leaf_hash(raw)
-    proof = view.inclusion_proof(seq)
+    raw = leaf_entry(leaf)
+    digest = leaf_hash(raw)
+    proof = view.inclusion_proof(index)
     # The page shows a proof; make sure it is one before anyone relies on it.
     try:
-        verify_inclusion(seq, view.size, leaf, proof, view.root)
+        verify_inclusion(index, view.size, digest, proof, view.root)
     except ProofError:
         return _text(
-            f"entry {seq} has no valid inclusion proof: the stored tree does not match its events; "
+            f"entry {index} has no valid inclusion proof: the stored tree does not match its events; "
             "the operator should run `goodoffices ledger audit`\n",
             status=503,
         )
-    sealed = event.audience != "public"
-    opening = Event.objects.filter(
-        kind=EventKind.LEDGER_OPENED, subject_type=Event._meta.label_lower, subject_id=str(event.pk)
-    ).first()
+    sealed = leaf.event is None or leaf.event.audience != "public"
+    opening = _opening(leaf)
+    opening_leaf = Leaf.objects.filter(event=opening, index__lt=view.size).first() if opening else None
     data = {
-        "seq": seq,
+        "index": index,
         "sealed": sealed,
         "entry": raw.decode(),
-        "leaf_hash": {"hex": leaf.hex(), "base64": _b64(leaf)},
+        "leaf_hash": {"hex": digest.hex(), "base64": _b64(digest)},
         "tree_size": view.size,
         "root": {"hex": view.root.hex(), "base64": _b64(view.root)},
         "inclusion_proof": [{"hex": h.hex(), "base64": _b64(h)} for h in proof],
-        "opened_by": opening.seq if opening else None,
+        # The leaf of the public event that opened this one (null until that event is integrated).
+        "opened_by": opening_leaf.index if opening_leaf else None,
     }
     if request.GET.get("format") == "json":
         response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
         response["Cache-Control"] = NO_CACHE
         return response
-    return render(request, "ledger/entry.html", {**data, "kind": None if sealed else event.kind})
+    kind = None if sealed or leaf.event is None else leaf.event.kind
+    # The page's words name the leaf's position ``seq`` (as its translations do).
+    return render(request, "ledger/entry.html", {**data, "seq": index, "kind": kind})

@@ -3,6 +3,7 @@
 from django.db.models import Prefetch, QuerySet
 
 from goodoffices.events.models import Event
+from goodoffices.events.selectors import event_lookup
 from goodoffices.lib.errors import NotFound
 from goodoffices.policies import AnyUser, may_see, restrict_in_process, roles_for, visible_processes
 
@@ -52,11 +53,13 @@ def party_get(*, user: AnyUser, process: Process, party_id: int) -> Party:
 
 
 def event_list(*, user: AnyUser, process: Process) -> QuerySet[Event]:
-    return restrict_in_process(user, process, Event.objects.all()).select_related("actor").order_by("-seq")
+    return restrict_in_process(user, process, Event.objects.all()).select_related("actor", "leaf").order_by("-seq")
 
 
-def event_get(*, user: AnyUser, process: Process, seq: int) -> Event:
-    event = event_list(user=user, process=process).filter(seq=seq).first()
+def event_get(*, user: AnyUser, process: Process, event_id: str) -> Event:
+    """The event a reader names by its public id, if it may see it."""
+    lookup = event_lookup(event_id)
+    event = event_list(user=user, process=process).filter(**lookup).first() if lookup else None
     if event is None:
         raise NotFound("event")
     return event

@@ -9,9 +9,13 @@ from django.test import Client
 
 from goodoffices.events.models import Event, EventKind
 from goodoffices.events.services import event_record
+from goodoffices.ledger.integrate import Epoch, integrate_epoch
+from goodoffices.ledger.models import Leaf
 from goodoffices.lib import audience
 from goodoffices.lib.ledger import Ed25519Signer, generate_key
 from goodoffices.lib.ledger.errors import ResourceMissingError
+
+from ..world import World, make_world
 
 Fetch = Callable[[str], bytes]
 
@@ -52,10 +56,36 @@ def fetch(anonymous: Client) -> Fetch:
     return client_fetch(anonymous)
 
 
+@pytest.fixture
+def world(db: None) -> World:
+    """The test world, its events already in the ledger (integrated as one epoch)."""
+    built = make_world()
+    integrate()
+    return built
+
+
+def integrate() -> Epoch:
+    """Integrate the waiting events now, as the next epoch would."""
+    epoch = integrate_epoch(force=True)
+    assert epoch is not None
+    return epoch
+
+
+def leaf_of(event: Event) -> int:
+    """The leaf index of an integrated event."""
+    return Leaf.objects.get(event=event).index
+
+
 def record(
-    world, *, audience_name: str = audience.PUBLIC, payload: dict[str, object] | None = None, count: int = 1
+    world,
+    *,
+    audience_name: str = audience.PUBLIC,
+    payload: dict[str, object] | None = None,
+    count: int = 1,
+    integrated: bool = True,
 ) -> list[Event]:
-    """Record ``count`` events through the one event service, as a service would."""
+    """Record ``count`` events through the one event service, as a service would, and (unless
+    ``integrated`` is false) integrate them as the next epoch."""
     events = []
     with transaction.atomic():
         for i in range(count):
@@ -69,6 +99,8 @@ def record(
                     payload=payload if payload is not None else {"n": i},
                 )
             )
+    if integrated:
+        integrate()
     return events
 
 
@@ -81,6 +113,8 @@ def lift_append_only_guards() -> None:
                 "events_event_no_delete",
                 "ledger_storedhash_no_update",
                 "ledger_storedhash_no_delete",
+                "ledger_leaf_no_update",
+                "ledger_leaf_no_delete",
             ):
                 cursor.execute(f"DROP TRIGGER {trigger}")
         else:
@@ -88,3 +122,4 @@ def lift_append_only_guards() -> None:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("ALTER TABLE events_event DISABLE TRIGGER events_event_append_only")
             cursor.execute("ALTER TABLE ledger_storedhash DISABLE TRIGGER ledger_storedhash_append_only")
+            cursor.execute("ALTER TABLE ledger_leaf DISABLE TRIGGER ledger_leaf_append_only")

@@ -9,29 +9,34 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from goodoffices.events.entries import event_canonical, event_entry
 from goodoffices.events.models import Event
-from goodoffices.ledger.log import LogView, tree_size
-from goodoffices.ledger.models import StoredHash
+from goodoffices.ledger.audit import audit_log
+from goodoffices.ledger.log import LogView, leaf_entry, tree_size
+from goodoffices.ledger.models import Leaf, LedgerState, StoredHash
 from goodoffices.lib import audience
 from goodoffices.lib.errors import Invalid
 from goodoffices.lib.ledger import MemoryHashStore, decode_bundle, leaf_hash, stored_hash_count, stored_hash_index
 
-from .conftest import lift_append_only_guards, record
+from .conftest import leaf_of, lift_append_only_guards, record
 
 
 def stored(index: int) -> bytes:
     return bytes(StoredHash.objects.get(index=index).hash)
 
 
-def test_every_event_is_a_leaf_in_order(world):
+def test_every_event_is_one_leaf_and_each_epoch_is_in_hash_order(world):
     record(world, count=5)
     size = tree_size()
-    assert size == Event.objects.count() > 5
+    assert size % 16 == 0
+    assert Leaf.objects.filter(event__isnull=False).count() == Event.objects.count() > 5
     assert StoredHash.objects.count() == stored_hash_count(size)
     store = MemoryHashStore()
-    for event in Event.objects.order_by("seq"):
-        assert stored(stored_hash_index(0, event.seq)) == leaf_hash(event_entry(event))
-        store.append(event_entry(event))
+    for leaf in Leaf.objects.select_related("event").order_by("index"):
+        assert stored(stored_hash_index(0, leaf.index)) == leaf_hash(leaf_entry(leaf)) == bytes(leaf.hash)
+        store.append(leaf_entry(leaf))
     assert LogView(size).root == store.root()
+    for epoch in Leaf.objects.values_list("epoch", flat=True).distinct():
+        hashes = [bytes(h) for h in Leaf.objects.filter(epoch=epoch).order_by("index").values_list("hash", flat=True)]
+        assert hashes == sorted(hashes)
 
 
 def test_public_event_enters_in_full(world):
@@ -50,7 +55,7 @@ def test_sealed_entry_reveals_nothing(world, anonymous, audience_name):
     assert set(json.loads(entry)) == {"sealed"}
     assert len(json.loads(entry)["sealed"]) == 64
     bundle = anonymous.get(f"/ledger/tile/entries/000.p/{tree_size()}").content
-    served = decode_bundle(bundle)[event.seq]
+    served = decode_bundle(bundle)[leaf_of(event)]
     assert served == entry
     for secret in ("marker-7f3a", "process.created", "processes.process", '"process"', event.salt, name):
         assert secret.encode() not in served
@@ -88,14 +93,22 @@ def test_a_stored_hash_is_32_bytes(world):
         StoredHash.objects.create(index=10**9, hash=b"short")
 
 
-def test_backfill_appends_earlier_events_in_order(world):
+def test_a_log_from_before_epochs_upgrades_and_goes_on_growing(world):
+    """A database whose log was leaf i = event seq i (the backfill, then a leaf per write)
+    becomes epoch 0 of the new log, verifiably, and grows from there."""
     record(world, audience_name=audience.MEDIATORS, count=3)
-    before = list(StoredHash.objects.values_list("index", "hash"))
     lift_append_only_guards()
     StoredHash.objects.all().delete()
-    migration = importlib.import_module("goodoffices.ledger.migrations.0003_backfill")
-    migration.backfill(django_apps, connection.schema_editor())
-    after = list(StoredHash.objects.values_list("index", "hash"))
-    assert [(i, bytes(h)) for i, h in after] == [(i, bytes(h)) for i, h in before]
+    Leaf.objects.all().delete()
+    LedgerState.objects.all().delete()
+    backfill = importlib.import_module("goodoffices.ledger.migrations.0003_backfill")
+    backfill.backfill(django_apps, connection.schema_editor())
     with pytest.raises(RuntimeError, match="already holds"):
-        migration.backfill(django_apps, connection.schema_editor())
+        backfill.backfill(django_apps, connection.schema_editor())
+    epochs = importlib.import_module("goodoffices.ledger.migrations.0004_epochs")
+    epochs.leaves_of_the_existing_log(django_apps, connection.schema_editor())
+    assert tree_size() == Event.objects.count()
+    assert [leaf_of(e) for e in Event.objects.order_by("seq")] == list(range(Event.objects.count()))
+    assert audit_log()[1] == []
+    record(world, count=2)
+    assert audit_log()[1] == []

@@ -9,7 +9,7 @@ from goodoffices.lib import audience
 from goodoffices.lib.ledger import CheckpointState, leaf_hash, open_checkpoint, verify_inclusion, verify_log
 from goodoffices.lib.ledger.note import Ed25519Verifier
 
-from .conftest import record
+from .conftest import leaf_of, record
 
 TEXT = "text/plain; charset=utf-8"
 
@@ -44,7 +44,8 @@ def test_the_served_log_verifies(world, fetch, log_key):
     assert again.ok, again.verdict
     assert state is not None
     assert again.checkpoint is not None
-    assert again.checkpoint.size == state.size + 3
+    # One epoch: three events and thirteen cover entries, one step of sixteen.
+    assert again.checkpoint.size == state.size + 16
 
 
 def test_the_empty_log_verifies(db, fetch, log_key):
@@ -56,15 +57,15 @@ def test_the_empty_log_verifies(db, fetch, log_key):
 
 def test_full_tiles_are_immutable_partial_ones_short_lived(world, anonymous, fetch, log_key):
     record(world, count=300 - tree_size())
-    assert tree_size() == 300
+    assert tree_size() == 304
     full = anonymous.get("/ledger/tile/0/000")
     assert full.status_code == 200
     assert full["Content-Type"] == "application/octet-stream"
     assert full["Cache-Control"] == "public, max-age=31536000, immutable"
     assert len(full.content) == 256 * 32
-    partial = anonymous.get("/ledger/tile/0/001.p/44")
+    partial = anonymous.get("/ledger/tile/0/001.p/48")
     assert partial.status_code == 200
-    assert len(partial.content) == 44 * 32
+    assert len(partial.content) == 48 * 32
     assert "immutable" not in partial["Cache-Control"]
     assert anonymous.get("/ledger/tile/1/000.p/1").content == LogView(256).root
     bundle = anonymous.get("/ledger/tile/entries/000")
@@ -176,26 +177,28 @@ def test_page_explains_the_record_and_how_to_verify(world, anonymous, log_key):
 
 def test_public_entry_page_and_json_proof(world, anonymous):
     (event,) = record(world, payload={"statement": "ceasefire holds"})
-    page = anonymous.get(f"/ledger/entries/{event.seq}")
+    index = leaf_of(event)
+    page = anonymous.get(f"/ledger/entries/{index}")
     assert page.status_code == 200
     assert "ceasefire holds" in page.content.decode()
-    data = anonymous.get(f"/ledger/entries/{event.seq}?format=json").json()
+    data = anonymous.get(f"/ledger/entries/{index}?format=json").json()
     assert data["sealed"] is False
     root = bytes.fromhex(data["root"]["hex"])
     proof = [base64.b64decode(h["base64"]) for h in data["inclusion_proof"]]
     leaf = leaf_hash(data["entry"].encode())
     assert leaf.hex() == data["leaf_hash"]["hex"]
-    verify_inclusion(event.seq, data["tree_size"], leaf, proof, root)
+    verify_inclusion(index, data["tree_size"], leaf, proof, root)
 
 
 def test_sealed_entry_page_shows_nothing_of_the_event(world, anonymous):
     (event,) = record(world, audience_name=audience.MEDIATORS, payload={"secret": "marker-91c2"})
-    for url in (f"/ledger/entries/{event.seq}", f"/ledger/entries/{event.seq}?format=json"):
+    index = leaf_of(event)
+    for url in (f"/ledger/entries/{index}", f"/ledger/entries/{index}?format=json"):
         response = anonymous.get(url)
         assert response.status_code == 200
         for secret in ("marker-91c2", "process.created", event.salt):
             assert secret not in response.content.decode()
-    assert anonymous.get(f"/ledger/entries/{event.seq}?format=json").json()["sealed"] is True
+    assert anonymous.get(f"/ledger/entries/{index}?format=json").json()["sealed"] is True
 
 
 def test_entry_beyond_the_tree_is_404(world, anonymous):

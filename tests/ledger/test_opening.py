@@ -13,7 +13,7 @@ from goodoffices.lib import audience
 from goodoffices.lib.errors import Invalid
 from goodoffices.lib.ledger import decode_bundle, verify_opening
 
-from .conftest import record
+from .conftest import integrate, leaf_of, record
 
 
 def open_in_service(event, actor=None):
@@ -27,14 +27,19 @@ def test_opening_publishes_what_the_sealed_leaf_committed_to(world, anonymous):
     opening = open_in_service(sealed, world.mediator)
     assert opening.kind == EventKind.LEDGER_OPENED
     assert opening.audience == audience.PUBLIC
-    assert opening.payload["seq"] == sealed.seq
+    assert opening.payload["event"]["id"] == sealed.public_id
+    assert "seq" not in opening.payload
     assert opening.payload["event"]["payload"] == {"position": "road first"}
+    # It names the event it opens by its public id, never by its place among all events.
+    assert opening.subject_id == sealed.public_id
+    assert anonymous.get(f"/ledger/entries/{leaf_of(sealed)}?format=json").json()["opened_by"] is None
+    integrate()
     # Everything a member of the public needs comes from the served log alone.
     entries = decode_bundle(anonymous.get(f"/ledger/tile/entries/000.p/{tree_size()}").content)
-    assert verify_opening(entries[sealed.seq], opening.payload)
-    assert json.loads(entries[opening.seq])["payload"] == opening.payload
-    page = anonymous.get(f"/ledger/entries/{sealed.seq}?format=json").json()
-    assert page["opened_by"] == opening.seq
+    assert verify_opening(entries[leaf_of(sealed)], opening.payload)
+    assert json.loads(entries[leaf_of(opening)])["payload"] == opening.payload
+    page = anonymous.get(f"/ledger/entries/{leaf_of(sealed)}?format=json").json()
+    assert page["opened_by"] == leaf_of(opening)
 
 
 def test_opening_does_not_fit_another_leaf(world):
@@ -49,12 +54,13 @@ def test_opening_does_not_fit_another_leaf(world):
     [
         lambda p: {**p, "salt": "0" * 64},
         lambda p: {**p, "salt": "xyz"},
-        lambda p: {**p, "seq": p["seq"] + 1},
-        lambda p: {**p, "seq": str(p["seq"])},
+        lambda p: {**p, "seq": 7},
+        lambda p: {**p, "event": {**p["event"], "id": "0" * 32}},
         lambda p: {**p, "event": {**p["event"], "payload": {"position": "talks first"}}},
         lambda p: {**p, "event": {**p["event"], "audience": "public"}},
         lambda p: {**p, "event": "not an object"},
-        lambda p: {"seq": p["seq"], "salt": p["salt"]},
+        lambda p: {"salt": p["salt"]},
+        lambda p: {"salt": p["salt"], "cover": p["salt"]},
         lambda p: [],
         lambda p: {**p, "event": {**p["event"], "x": float("nan")}},
     ],
@@ -82,3 +88,25 @@ def test_opening_needs_the_services_transaction(world):
     (sealed,) = record(world, audience_name=audience.MEDIATORS)
     with pytest.raises(RuntimeError):
         ledger_open(event=sealed)
+
+
+def test_a_cover_entry_can_be_proven_a_cover_and_nothing_else(world, anonymous):
+    from goodoffices.ledger.models import Leaf
+    from goodoffices.ledger.services import ledger_open_cover
+
+    record(world, audience_name=audience.MEDIATORS)
+    cover = Leaf.objects.filter(event__isnull=True).order_by("index").first()
+    event_leaf = Leaf.objects.filter(event__isnull=False).first()
+    assert cover is not None
+    assert event_leaf is not None
+    with pytest.raises(Invalid, match="not a cover entry"):
+        ledger_open_cover(index=event_leaf.index)
+    with pytest.raises(Invalid, match="not in the log"):
+        ledger_open_cover(index=10**6)
+    opened = ledger_open_cover(index=cover.index)
+    entries = decode_bundle(anonymous.get(f"/ledger/tile/entries/000.p/{tree_size()}").content)
+    assert verify_opening(entries[cover.index], opened.payload)
+    # It opens only that leaf: it fits no other.
+    assert not any(verify_opening(entry, opened.payload) for i, entry in enumerate(entries) if i != cover.index)
+    with pytest.raises(Invalid, match="already been opened"):
+        ledger_open_cover(index=cover.index)

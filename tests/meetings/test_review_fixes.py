@@ -126,7 +126,7 @@ def test_a_meeting_public_by_the_mandate_publishes_its_record_and_nothing_before
     assert Event.objects.get(kind="meeting.held", subject_id=str(meeting.pk)).audience == "public"
     # Its confirmation (with the proposal behind it) stays sealed: the mandate publishes the record.
     confirmed = Event.objects.get(kind="meeting.confirmed", subject_id=str(meeting.pk))
-    assert not Event.objects.filter(kind="ledger.opened", payload__seq=confirmed.seq).exists()
+    assert not Event.objects.filter(kind="ledger.opened", subject_id=confirmed.public_id).exists()
     assert Meeting.objects.get(pk=meeting.pk).audience == "public"
 
 

@@ -240,7 +240,7 @@ def test_declassification_by_joint_consent_opens_the_sealed_entries(world, api_f
     ]
     openings = Event.objects.filter(kind="ledger.opened")
     held = Event.objects.get(kind="meeting.held", subject_id=str(meeting.pk))
-    opening = openings.get(payload__seq=held.seq)
+    opening = openings.get(subject_id=held.public_id)
     assert verify_opening(event_entry(held), opening.payload)
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from .checkpoint import Checkpoint, open_checkpoint, sign_checkpoint
 from .cosignature import CosignatureSigner, CosignatureVerifier, cosignature_line, witnesses_satisfied
-from .entries import ledger_entry, sealed_entry, verify_opening
+from .entries import cover_entry, event_id, ledger_entry, sealed_entry, verify_opening
 from .errors import (
     LedgerError,
     ProofError,
@@ -58,8 +58,10 @@ __all__ = [
     "Tile",
     "VerifyResult",
     "cosignature_line",
+    "cover_entry",
     "decode_bundle",
     "encode_bundle",
+    "event_id",
     "generate_key",
     "leaf_hash",
     "ledger_entry",

@@ -22,6 +22,21 @@ from goodoffices.lib.canonical import canonical_json
 
 SALT_BYTES = 32
 _SALT = re.compile(r"[0-9a-f]{64}")
+_EVENT_ID = b"goodoffices event id\x00"
+
+
+def event_id(salt_hex: str) -> str:
+    """An event's public id, derived from its salt: unique, stable, and saying nothing of how many
+    events there are (nor, without the salt, which sealed entry is the event's)."""
+    if not _SALT.fullmatch(salt_hex):
+        raise ValueError("salt must be 64 lowercase hex digits")
+    return hashlib.sha256(_EVENT_ID + bytes.fromhex(salt_hex)).hexdigest()[:32]
+
+
+def cover_entry(salt_hex: str, nonce_hex: str) -> bytes:
+    """A cover entry: a sealed commitment to random bytes, the same size and form as any sealed
+    event's entry, padding an epoch to its step (see goodoffices/ledger/integrate.py)."""
+    return sealed_entry(salt_hex, canonical_json({"cover": nonce_hex}))
 
 
 def sealed_entry(salt_hex: str, canonical: bytes) -> bytes:
@@ -40,23 +55,31 @@ def ledger_entry(*, audience: str, salt: str, canonical: bytes) -> bytes:
 
 
 def verify_opening(entry: bytes, opening: Mapping[str, Any]) -> bool:
-    """True when ``opening`` (a ``ledger.opened`` payload) opens the sealed ``entry``.
+    """True when ``opening`` opens the sealed ``entry``.
 
-    The payload is ``{"seq": n, "salt": "<hex>", "event": {...canonical event...}}``;
-    the event's own ``seq`` must be ``n`` so an opening cannot be replayed on
-    another leaf. Anything malformed is simply not a valid opening.
+    An event's opening (a ``ledger.opened`` payload) is ``{"salt": "<hex>", "event": {...}}``
+    with the canonical event, whose ``id`` must be the one its salt gives; events recorded before
+    ids existed carry ``"seq": n`` instead, which must equal the event's own ``seq``. A cover's
+    opening is ``{"salt": "<hex>", "cover": "<hex>"}``. Anything malformed is not a valid opening.
     """
-    try:
-        seq, salt, event = opening["seq"], opening["salt"], opening["event"]
-    except (KeyError, TypeError):
+    if not isinstance(opening, Mapping):
         return False
-    if not isinstance(event, dict) or not isinstance(salt, str) or type(seq) is not int:
-        return False
-    if event.get("seq") != seq or event.get("audience") == PUBLIC:
+    salt = opening.get("salt")
+    if not isinstance(salt, str):
         return False
     try:
-        canonical = canonical_json(event)
-        expected = sealed_entry(salt, canonical)
+        if "cover" in opening:
+            nonce = opening["cover"]
+            return isinstance(nonce, str) and "event" not in opening and cover_entry(salt, nonce) == entry
+        event = opening.get("event")
+        if not isinstance(event, dict) or event.get("audience") == PUBLIC:
+            return False
+        if "seq" in opening or "seq" in event:
+            seq = opening.get("seq")
+            if type(seq) is not int or event.get("seq") != seq:
+                return False
+        elif event.get("id") != event_id(salt):
+            return False
+        return sealed_entry(salt, canonical_json(event)) == entry
     except (ValueError, TypeError):
         return False
-    return expected == entry

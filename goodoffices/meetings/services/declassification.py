@@ -9,8 +9,6 @@ anyone's readiness or consent."""
 from typing import Literal
 
 from django.db import transaction
-from django.db.models import BigIntegerField
-from django.db.models.functions import Cast
 from django.utils.translation import gettext_noop
 
 from goodoffices.accounts.models import User
@@ -19,7 +17,7 @@ from goodoffices.consent.selectors import joint_consent_for
 from goodoffices.consent.services import Question, Read
 from goodoffices.events.models import Event, EventKind
 from goodoffices.events.services import event_record
-from goodoffices.ledger.services import ledger_open
+from goodoffices.ledger.services import ledger_open, opening_subject
 from goodoffices.lib import audience
 from goodoffices.lib.errors import Conflict, Invalid
 from goodoffices.policies import WIDER, Permission, require
@@ -106,17 +104,20 @@ def declassification_consent(
 def open_meeting_record(meeting: Meeting, actor: User) -> None:
     """The meeting is public now: publish salt and content of its record's sealed ledger
     entries, and nothing else of it (see the module docstring)."""
-    opened = Event.objects.filter(kind=EventKind.LEDGER_OPENED, subject_type=Event._meta.label_lower).values_list(
-        Cast("subject_id", BigIntegerField()), flat=True
-    )
-    events = (
+    events = list(
         Event.objects.filter(subject_type=meeting._meta.label_lower, subject_id=str(meeting.pk))
         .exclude(audience=audience.PUBLIC)
-        .exclude(pk__in=opened)
         .order_by("seq")
     )
+    opened = set(
+        Event.objects.filter(
+            kind=EventKind.LEDGER_OPENED,
+            subject_type=Event._meta.label_lower,
+            subject_id__in=[opening_subject(event) for event in events],
+        ).values_list("subject_id", flat=True)
+    )
     approved = meeting.minutes_status == Meeting.MinutesStatus.APPROVED
-    for event in events:
+    for event in (e for e in events if opening_subject(e) not in opened):
         if event.kind == EventKind.MEETING_HELD or (
             approved
             and (

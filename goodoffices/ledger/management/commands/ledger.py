@@ -1,6 +1,8 @@
+import threading
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from goodoffices.lib.errors import Invalid
@@ -9,15 +11,17 @@ from goodoffices.lib.ledger.export import export_log
 
 from ...audit import MAX_LISTED, audit_log
 from ...checkpoints import signed_checkpoint
+from ...integrate import integrate_epoch, run_integrator
 from ...keys import LogKeyUnavailable, key_path, log_keygen
 from ...log import LogView
 from ...models import Witness
-from ...services import witness_add, witness_remove
+from ...services import ledger_open_cover, witness_add, witness_remove
 
 
 class Command(BaseCommand):
     help = (
-        "Operate the transparency log: keygen, export, audit, witness-add, witness-list, witness-remove. "
+        "Operate the transparency log: keygen, export, audit, integrate, open-cover, witness-add, "
+        "witness-list, witness-remove. "
         "(`goodoffices ledger verify` and `verify-export` run without the server; see docs/verification.md.)"
     )
 
@@ -32,6 +36,13 @@ class Command(BaseCommand):
         sub.add_parser("witness-list", help="list registered witnesses")
         remove = sub.add_parser("witness-remove", help="stop serving a witness's cosignatures")
         remove.add_argument("name")
+        integrate = sub.add_parser(
+            "integrate", help="integrate the events waiting for their epoch (once, or every epoch with --loop)"
+        )
+        integrate.add_argument("--loop", action="store_true", help="keep integrating, once per epoch")
+        integrate.add_argument("--now", action="store_true", help="integrate now, even before the epoch is due")
+        cover = sub.add_parser("open-cover", help="prove, for an audit, that a leaf is a cover entry")
+        cover.add_argument("index", type=int)
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -61,10 +72,28 @@ class Command(BaseCommand):
         size = export_log(dest, fetch)
         self.stdout.write(f"Exported the log at size {size} to {dest}")
 
+    def do_integrate(self, options: dict[str, Any]) -> None:
+        if not options["loop"]:
+            epoch = integrate_epoch(force=options["now"])
+            if epoch is None:
+                self.stdout.write("No epoch is due yet (use --now to integrate anyway).")
+            else:
+                self.stdout.write(
+                    f"Epoch {epoch.number}: {epoch.events} events and {epoch.covers} cover entries; "
+                    f"the log has {epoch.size} leaves"
+                )
+            return
+        self.stdout.write(f"Integrating every {settings.LEDGER_EPOCH_SECONDS} s (Ctrl-C stops)")
+        run_integrator(stop=threading.Event())
+
+    def do_open_cover(self, options: dict[str, Any]) -> None:
+        event = ledger_open_cover(index=options["index"])
+        self.stdout.write(f"Opened leaf {options['index']} as a cover entry (public event {event.public_id})")
+
     def do_audit(self, options: dict[str, Any]) -> None:
         size, problems = audit_log()
         if not problems:
-            self.stdout.write(f"OK: {size} events match their {size} leaves and every stored hash")
+            self.stdout.write(f"OK: {size} leaves match their events and cover entries, and every stored hash")
             return
         for problem in problems[:MAX_LISTED]:
             self.stdout.write(problem)

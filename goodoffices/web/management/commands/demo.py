@@ -1,9 +1,11 @@
+import threading
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from goodoffices.ledger.integrate import integrate_epoch, run_integrator
 from goodoffices.ledger.keys import LogKeyUnavailable, key_path, log_keygen, log_signer
 from goodoffices.processes.demo import DEMO_PASSWORD, demo_accounts, demo_load, demo_state
 
@@ -32,6 +34,8 @@ class Command(BaseCommand):
             )
         if state == "empty":
             demo_load()
+            # Its history is in the ledger at once; from now on events reach it each epoch.
+            integrate_epoch(force=True)
             self.stdout.write("Loaded the demo process.")
         if not key_path().exists():
             log_keygen()
@@ -52,4 +56,11 @@ class Command(BaseCommand):
         self.stdout.flush()
         # WhiteNoise serves static files from the finders in the demo; the folder just has to exist.
         settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-        run_server(host="127.0.0.1", port=port, workers=1, threads=4)
+        stop = threading.Event()
+        integrator = threading.Thread(target=run_integrator, kwargs={"stop": stop}, name="ledger-integrator")
+        integrator.daemon = True
+        integrator.start()
+        try:
+            run_server(host="127.0.0.1", port=port, workers=1, threads=4)
+        finally:
+            stop.set()
