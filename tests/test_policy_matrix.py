@@ -62,6 +62,7 @@ def seeded(world: World) -> dict[str, str]:
                 process=world.process,
                 payload={"marker": f"marker-{name}"},
             )
+            assert event.public_id is not None
             seqs[name] = event.public_id
     return seqs
 

@@ -107,7 +107,7 @@ def _record(world, kinds: list[tuple[str, str]]) -> list[Event]:
         st.lists(
             st.tuples(
                 st.sampled_from([audience.PUBLIC, audience.PLENARY]),
-                st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), max_size=8),
+                st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), max_size=8),
             ),
             max_size=20,
         ),
