@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from goodoffices.accounts.models import User
 from goodoffices.processes import services
@@ -17,6 +18,16 @@ from goodoffices.processes.models import Framework, Mandate, Party, Process
 PASSWORD = "correct horse battery staple"
 
 PERSONAS = ("mediator", "head_a", "delegate_a", "head_b", "delegate_b", "observer", "monitor", "operator", "outsider")
+
+# A historical start, an end a few years past today: tests propose meetings days to years
+# ahead, and a fixed end date would make them fail on the day it passes.
+TERM_START = date(2023, 3, 1)
+TERM_YEARS = 5
+
+
+def term_end() -> date:
+    """The last day of the test mandates' term: the end of the year ``TERM_YEARS`` from today."""
+    return date(timezone.localdate().year + TERM_YEARS, 12, 31)
 
 
 @dataclass
@@ -55,8 +66,8 @@ def make_world(prefix: str = "") -> World:
         title="Mandate",
         tasks=["Conduct negotiations"],
         scope=["Gas supply", "Electricity line"],
-        term_start=date(2023, 3, 1),
-        term_end=date(2030, 12, 31),
+        term_start=TERM_START,
+        term_end=term_end(),
         languages=["en", "ru"],
         # tests/test_accounts.py turns it on where two-factor is the subject.
         two_factor_required=False,
