@@ -3,12 +3,22 @@ from django.test import Client
 
 from goodoffices.accounts.services import api_token_create
 
-from .world import World, make_world
+from .world import World, add_other_process, make_world
 
 
 @pytest.fixture
 def world(db: None) -> World:
     return make_world()
+
+
+@pytest.fixture
+def two_worlds(world: World) -> World:
+    """The world with a second process of the same framework as ``world.other``.
+
+    Only where asked: it nearly doubles the cost of building the world.
+    """
+    add_other_process(world)
+    return world
 
 
 @pytest.fixture
