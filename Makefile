@@ -3,6 +3,9 @@ PORT ?= 8000
 DATA_DIR ?= var
 PG_URL ?= postgres://postgres@127.0.0.1:5432/goodoffices
 BIN := .venv/bin
+# The suite without the browser runs on every core (pytest-xdist, a test database per worker);
+# `make test XDIST=` runs it in one process.
+XDIST ?= -n auto
 
 .PHONY: demo test lint typecheck test-sqlite test-postgres test-browser messages install install-dev chromium bench bench-ledger bench-analytics clean
 
@@ -33,17 +36,17 @@ lint: .venv/.installed-dev
 typecheck: .venv/.installed-dev
 	GOODOFFICES_TESTING=true $(BIN)/mypy
 
-# Browser tests run in their own pytest session: Playwright keeps an event loop alive in the
-# main thread, which would (rightly) trip Django's async-safety checks in the other tests.
+# Browser tests run in their own pytest session, not under xdist: Playwright keeps an event loop
+# alive in the main thread, which would (rightly) trip Django's async-safety checks in the other tests.
 test-sqlite: .venv/.installed-dev chromium
-	GOODOFFICES_TESTING=true $(BIN)/pytest -q -m "not browser"
+	GOODOFFICES_TESTING=true $(BIN)/pytest -q -m "not browser" $(XDIST)
 	GOODOFFICES_TESTING=true $(BIN)/pytest -q tests/browser
 
 # PostgreSQL runs too whenever a server answers; the browser tests need run only once.
 test-postgres: .venv/.installed-dev
 	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then \
 	  echo "PostgreSQL answers: running the suite on it"; \
-	  GOODOFFICES_TESTING=true GOODOFFICES_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m "not browser"; \
+	  GOODOFFICES_TESTING=true GOODOFFICES_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m "not browser" $(XDIST); \
 	else echo "PostgreSQL does not answer at 127.0.0.1:5432: skipping the PostgreSQL run"; fi
 
 test: lint typecheck test-sqlite test-postgres

@@ -4,7 +4,7 @@ from hypothesis import settings
 
 from goodoffices.accounts.services import api_token_create
 
-from .world import World, make_world, sign_in
+from .world import World, add_other_process, make_world, sign_in
 
 # No per-example deadline: a loaded CI machine makes timings meaningless, and speed is measured
 # by the benchmarks, never by tests.
@@ -15,6 +15,16 @@ settings.load_profile("goodoffices")
 @pytest.fixture
 def world(db: None) -> World:
     return make_world()
+
+
+@pytest.fixture
+def two_worlds(world: World) -> World:
+    """The world with a second process of the same framework as ``world.other``.
+
+    Only where asked: it nearly doubles the cost of building the world.
+    """
+    add_other_process(world)
+    return world
 
 
 @pytest.fixture

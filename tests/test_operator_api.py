@@ -1,7 +1,10 @@
 """Operators build the framework: staff create frameworks; a framework's operators issue
 mandates, open processes and make appointments. Everyone else is refused and nothing is written."""
 
+from datetime import date
+
 import pytest
+from django.utils import timezone
 
 from goodoffices.events.models import Event
 from goodoffices.processes.models import Appointment, Framework, Mandate, Process
@@ -21,7 +24,13 @@ def staff_world(world):
     return world
 
 
-MANDATE = {"title": "Second mandate", "scope": ["Water"], "term_start": "2026-01-01", "term_end": "2029-12-31"}
+_TODAY = timezone.localdate()
+MANDATE = {
+    "title": "Second mandate",
+    "scope": ["Water"],
+    "term_start": _TODAY.isoformat(),
+    "term_end": date(_TODAY.year + 3, 12, 31).isoformat(),
+}
 
 CASES = {
     "api:framework_create": (

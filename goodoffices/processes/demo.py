@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from typing import Literal
 
 from django.db import transaction
+from django.utils import timezone
 
 from goodoffices.accounts.models import User
 from goodoffices.events.models import Event, EventKind
@@ -26,6 +27,11 @@ ACCOUNTS: list[tuple[str, str, str]] = [
     ("monitor", "Guarantor / monitor", "guarantor and monitor of commitments"),
     ("outsider", "Outsider", "an account with no role in any process"),
 ]
+
+# The term began in 2023, as in the seed's case; it ends a few years after the day the demo is
+# loaded, so that the demo can always propose meetings in the months and years ahead.
+TERM_START = date(2023, 3, 1)
+TERM_YEARS = 5
 
 SCOPE = [
     "Gas supply",
@@ -106,8 +112,8 @@ def _framework_and_process() -> tuple[Process, dict[str, User]]:
             "Conduct negotiations",
         ],
         scope=SCOPE,
-        term_start=date(2023, 3, 1),
-        term_end=date(2028, 12, 31),
+        term_start=TERM_START,
+        term_end=date(timezone.localdate().year + TERM_YEARS, 12, 31),
         languages=["en", "hy", "az", "ru"],
         mediators_see_readiness=True,
         two_factor_required=True,

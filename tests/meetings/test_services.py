@@ -1,5 +1,5 @@
 import threading
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.db import connection
@@ -12,7 +12,7 @@ from goodoffices.meetings import services
 from goodoffices.meetings.models import Meeting, Notification, Proposal
 from goodoffices.processes.services import mandate_amend
 
-from ..world import make_world
+from ..world import make_world, term_end
 from .conftest import begun, confirm, hold, propose, slots
 
 
@@ -21,6 +21,8 @@ def _slot(start: datetime, hours: int = 2) -> services.SlotIn:
 
 
 FUTURE = timezone.now() + timedelta(days=5)
+# The day after the world's mandate ends, wherever the test runs.
+AFTER_TERM = datetime.combine(term_end() + timedelta(days=1), time(10), tzinfo=FUTURE.tzinfo)
 
 
 @pytest.mark.parametrize(
@@ -31,7 +33,7 @@ FUTURE = timezone.now() + timedelta(days=5)
         ({"slots": [_slot(timezone.now() - timedelta(days=1))]}, "a slot must be in the future"),
         ({"slots": [_slot(FUTURE), _slot(FUTURE + timedelta(hours=1))]}, "slot 1 overlaps slot 0"),
         ({"slots": [services.SlotIn(FUTURE, FUTURE - timedelta(hours=1))]}, "a slot must end after it starts"),
-        ({"slots": [_slot(datetime(2031, 6, 1, 10, tzinfo=FUTURE.tzinfo))]}, "outside the mandate's term"),
+        ({"slots": [_slot(AFTER_TERM)]}, "outside the mandate's term"),
         ({"slots": []}, "at least one time slot"),
         ({"timezone": "Atlantis/Capital"}, "'Atlantis/Capital' is not an IANA time zone"),
         ({"format": "duel"}, "'duel' is not one of direct, proximity, shuttle"),
