@@ -2,14 +2,14 @@ import pytest
 from django.test import Client
 from hypothesis import settings
 
+from goodoffices.accounts.services import api_token_create
+
+from .world import World, make_world
+
 # No per-example deadline: a loaded CI machine makes timings meaningless, and speed is measured
 # by the benchmarks, never by tests.
 settings.register_profile("goodoffices", deadline=None)
 settings.load_profile("goodoffices")
-
-from goodoffices.accounts.services import api_token_create
-
-from .world import World, make_world
 
 
 @pytest.fixture
