@@ -128,7 +128,11 @@ def _location(loc: list[Any] | tuple[Any, ...]) -> str:
         parts = parts[1:]
         if len(parts) > 1 and parts[0] in {"payload", "data", "body"}:
             parts = parts[1:]
-    return ".".join(parts) or "body"
+    # Items of a list are named as the services name them: ``slots[0].starts_at``.
+    named = ""
+    for part in parts:
+        named += f"[{part}]" if part.isdigit() and named else (f".{part}" if named else part)
+    return named or "body"
 
 
 def install(api: NinjaAPI) -> None:
