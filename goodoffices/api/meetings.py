@@ -5,6 +5,7 @@ from typing import Annotated
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.responses import Status
+from pydantic import StringConstraints
 
 from goodoffices.accounts.models import User, signed_in
 from goodoffices.lib.errors import Invalid
@@ -98,7 +99,8 @@ class TextIn(Input):
 
 
 class HeldIn(Input):
-    attendance: list[str] = Field(default_factory=list, max_length=200)
+    # User names of those who attended.
+    attendance: list[Annotated[str, StringConstraints(max_length=150)]] = Field(default_factory=list, max_length=200)
     outcomes: Annotated[str, lines_of_text(MAX_TEXT, required=False)] = ""
 
 
