@@ -3,6 +3,7 @@ operations raise, but a method not allowed, a route that does not exist, a body 
 malformed, a lock-out and a server error."""
 
 import json
+from typing import Any
 
 import pytest
 from django.http import HttpRequest
@@ -16,10 +17,10 @@ from .world import PASSWORD
 MEMBERS = "/api/v1/processes/{p}/parties/{a}/members"
 
 
-def _is_problem(response, status: int) -> dict:
+def _is_problem(response, status: int) -> dict[str, Any]:
     assert response.status_code == status, response.content[:300]
     assert response["Content-Type"] == "application/problem+json"
-    problem = json.loads(response.content)
+    problem: dict[str, Any] = json.loads(response.content)
     assert {"type", "title", "status", "detail", "instance"} <= set(problem)
     assert problem["status"] == status
     assert problem["type"].startswith("https://")
