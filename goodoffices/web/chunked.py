@@ -10,7 +10,7 @@ for any other request. A body over that is refused with 413 before Django sees i
 
 import json
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
@@ -60,7 +60,30 @@ class ChunkedBodies:
         body.seek(0)
         environ["wsgi.input"] = body
         environ["CONTENT_LENGTH"] = str(size)
-        return self.application(environ, start_response)
+        try:
+            return _Closing(self.application(environ, start_response), body)
+        except BaseException:
+            body.close()
+            raise
+
+
+class _Closing:
+    """The application's answer, which also frees the buffered body once the server is done."""
+
+    def __init__(self, answer: Iterable[bytes], body: Any) -> None:
+        self.answer = answer
+        self.body = body
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.answer)
+
+    def close(self) -> None:
+        try:
+            close = getattr(self.answer, "close", None)
+            if close is not None:
+                close()
+        finally:
+            self.body.close()
 
 
 def _too_large(environ: dict[str, Any], start_response: StartResponse, limit: int) -> Iterable[bytes]:
