@@ -51,8 +51,9 @@ def test_a_method_not_allowed_still_says_which_are(world, api_for):
     assert "GET" in _is_problem(response, 405)["detail"]
 
 
-def test_an_unknown_route_is_a_problem_for_anonymous_callers_too(db):
-    _is_problem(Client(HTTP_HOST="localhost").get("/api/v1/nothing/here"), 404)
+@pytest.mark.parametrize("path", ["/api/v1/nothing/here", "/api/v1/"])
+def test_an_unknown_route_is_a_problem_for_anonymous_callers_too(db, path):
+    _is_problem(Client(HTTP_HOST="localhost").get(path), 404)
 
 
 def test_a_body_too_large_is_a_413_problem_and_writes_nothing(world, api_for, settings):

@@ -106,7 +106,7 @@ class ProblemsMiddleware:
         response = self.get_response(request)
         if (
             response.status_code < 400
-            or not request.path_info.startswith(API_PREFIX)
+            or not (request.path_info.rstrip("/") + "/").startswith(API_PREFIX)
             or response.get("Content-Type", "").startswith(PROBLEM_JSON)
         ):
             return response

@@ -26,7 +26,10 @@ class AppointmentForm(forms.Form):
 
 
 def _lines(value: str) -> list[str]:
-    return [line.strip() for line in value.splitlines() if line.strip()]
+    # Only line feeds separate items: any other control character stays in its item, for the
+    # service to refuse (str.splitlines would also split at U+001C, U+0085 or U+2028).
+    lines = value.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return [line.strip() for line in lines if line.strip()]
 
 
 class AmendmentForm(forms.Form):
