@@ -35,11 +35,9 @@ MAX_TOPIC = 200
 MAX_TOPICS = 100
 MAX_TASK = 1000
 MAX_PARTY_NAME = 120
+MAX_NOTE = 4000
 HELD_MEETING_AUDIENCES = (audience.PLENARY, audience.PROCESS, audience.PUBLIC)
 LANGUAGE_CODES = {"en", "hy", "az", "ru", "fr", "de", "es", "ar", "zh", "tr", "ka", "uk"}
-
-
-MAX_NOTE = 4000
 
 
 def _checked(check: Callable[[], str], errors: list[FieldError]) -> str:
