@@ -94,6 +94,8 @@ MIDDLEWARE = [
     # First, so that every answer (static files and redirects included) carries its headers.
     "goodoffices.web.middleware.ResponseHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Outside every other one, so that each error it lets through under /api/v1/ is problem+json.
+    "goodoffices.api.problems.ProblemsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

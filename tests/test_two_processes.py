@@ -149,14 +149,17 @@ def _seed(world: World, side: str) -> Records:
         for name in AUDIENCES:
             kind, _, letter = name.partition(":")
             party = party_a if letter == "A" else party_b
-            markers[name] = event_record(
-                kind=EventKind.PROCESS_CREATED,
-                actor=people.mediator,
-                subject=process,
-                audience={"caucus": audience.caucus, "party": audience.party}[kind](party.pk) if letter else name,
-                process=process,
-                payload={"marker": f"{side}-marker-{name}"},
-            ).public_id or ""
+            markers[name] = (
+                event_record(
+                    kind=EventKind.PROCESS_CREATED,
+                    actor=people.mediator,
+                    subject=process,
+                    audience={"caucus": audience.caucus, "party": audience.party}[kind](party.pk) if letter else name,
+                    process=process,
+                    payload={"marker": f"{side}-marker-{name}"},
+                ).public_id
+                or ""
+            )
     return Records(side, process, party_a, party_b, proposal, meeting, message, document, markers)
 
 

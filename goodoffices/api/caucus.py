@@ -4,6 +4,7 @@ Anyone who may not view the caucus gets 404, exactly as for a caucus that does n
 """
 
 from datetime import datetime
+from typing import Annotated
 
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
@@ -14,19 +15,19 @@ from ninja.responses import Status
 from goodoffices.accounts.models import signed_in
 from goodoffices.caucus import selectors, services
 from goodoffices.caucus.downloads import document_response
-from goodoffices.caucus.models import CaucusDocument, CaucusMessage
+from goodoffices.caucus.models import MAX_MESSAGE_LENGTH, CaucusDocument, CaucusMessage
 from goodoffices.pagination import paginate
 from goodoffices.processes import selectors as process_selectors
 from goodoffices.processes.models import Party
 
-from .schemas import Cursor, Input, Limit, PageOut
+from .schemas import Cursor, Input, Limit, PageOut, lines_of_text
 
 router = Router(tags=["caucus"])
 
 
 class CaucusMessageIn(Input):
-    # The length limit is the service's, so that every interface gives the same message.
-    body: str
+    # The limits are the service's, so that every interface gives the same message.
+    body: Annotated[str, lines_of_text(MAX_MESSAGE_LENGTH)]
 
 
 class CaucusMessageOut(Schema):

@@ -1,38 +1,51 @@
+import zoneinfo
 from datetime import datetime
+from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.responses import Status
+from pydantic import StringConstraints
 
 from goodoffices.accounts.models import User, signed_in
 from goodoffices.lib.errors import Invalid
-from goodoffices.meetings import selectors, services
-from goodoffices.meetings.models import Communique, Proposal
+from goodoffices.meetings import selectors, services, terms
+from goodoffices.meetings.models import Communique, MeetingFormat, Modality, Proposal
+from goodoffices.meetings.services.common import MAX_REASON, MAX_TEXT
+from goodoffices.meetings.services.declassification import DECLASSIFY_TO
 from goodoffices.meetings.terms import ProposalTerms, SlotIn
 from goodoffices.pagination import paginate
 from goodoffices.processes import selectors as process_selectors
 
-from .schemas import Cursor, Input, Limit, PageOut
+from .schemas import LANGUAGE, TOPIC, Cursor, Input, Limit, PageOut, json_date, line, lines_of_text, one_of
 
 router = Router(tags=["meetings"])
 
 
 class SlotBody(Input):
-    starts_at: datetime
-    ends_at: datetime
+    """A time given without an offset is wall-clock time at the venue; it must not fall in a
+    daylight-saving gap or fold there."""
+
+    starts_at: datetime = json_date()
+    ends_at: datetime = json_date()
 
 
 class ProposalIn(Input):
-    title: str = Field(max_length=200)
-    format: str = Field(max_length=16)
-    venue: str = Field(max_length=200)
-    timezone: str = Field(max_length=64)
-    slots: list[SlotBody] = Field(max_length=10)
-    agenda: list[str] = Field(max_length=20)
-    modality: str = Field(default="in_person", max_length=16)
-    delegation_size: int = Field(default=5, ge=1, le=50)
-    languages: list[str] | None = Field(default=None, max_length=20)
+    title: Annotated[str, line(terms.MAX_TITLE)]
+    format: Annotated[str, one_of(MeetingFormat.values)]
+    venue: Annotated[str, line(terms.MAX_VENUE)]
+    timezone: Annotated[str, one_of(zoneinfo.available_timezones())]
+    slots: list[SlotBody] = Field(max_length=terms.MAX_SLOTS, json_schema_extra={"minItems": 1})
+    # Topics of the mandate's scope.
+    agenda: list[Annotated[str, TOPIC]] = Field(
+        max_length=terms.MAX_AGENDA, json_schema_extra={"minItems": 1, "uniqueItems": True}
+    )
+    modality: Annotated[str, one_of(Modality.values)] = Modality.IN_PERSON.value
+    delegation_size: int = Field(default=5, ge=terms.MIN_DELEGATION, le=terms.MAX_DELEGATION)
+    # Languages of the mandate; null or left out: all of them.
+    languages: list[Annotated[str, LANGUAGE]] | None = Field(default=None, max_length=20)
     interpretation: bool = False
+    # Every party of the process; null or left out: every party.
     invited: list[int] | None = Field(default=None, max_length=50)
 
 
@@ -77,16 +90,19 @@ class ReadinessOut(Schema):
 
 
 class ReasonIn(Input):
-    reason: str = Field(max_length=4000)
+    reason: Annotated[str, lines_of_text(MAX_REASON)]
 
 
 class TextIn(Input):
-    text: str = Field(max_length=20000)
+    """At most 20,000 characters, and 60,000 bytes in UTF-8 (what a ledger entry can publish)."""
+
+    text: Annotated[str, lines_of_text(MAX_TEXT)]
 
 
 class HeldIn(Input):
-    attendance: list[str] = Field(default_factory=list, max_length=200)
-    outcomes: str = Field(default="", max_length=20000)
+    # User names of those who attended.
+    attendance: list[Annotated[str, StringConstraints(max_length=150)]] = Field(default_factory=list, max_length=200)
+    outcomes: Annotated[str, lines_of_text(MAX_TEXT, required=False)] = ""
 
 
 class ApprovalIn(Input):
@@ -214,8 +230,8 @@ def meeting_out(view: selectors.MeetingView) -> MeetingOut:
         status_reason=meeting.status_reason,
         outcomes=meeting.outcomes,
         minutes=view.minutes,
-        minutes_version=meeting.minutes_version,
-        minutes_status=meeting.minutes_status,
+        minutes_version=view.minutes_version,
+        minutes_status=view.minutes_status,
         communique=communique,
     )
 
@@ -406,7 +422,7 @@ def register_meetings(request: HttpRequest, limit: Limit = None, cursor: Cursor 
 
 
 class DeclassifyIn(Input):
-    to: str = Field(max_length=16)
+    to: Annotated[str, one_of(DECLASSIFY_TO)]
 
 
 @router.post(

@@ -2,6 +2,7 @@
 frameworks; a framework's operators create its mandates and processes and make appointments."""
 
 from datetime import date
+from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
@@ -9,21 +10,37 @@ from ninja.responses import Status
 
 from goodoffices.accounts.models import signed_in
 from goodoffices.accounts.selectors import user_by_username
+from goodoffices.lib import text
 from goodoffices.lib.errors import NotFound
 from goodoffices.pagination import paginate
 from goodoffices.policies import Permission, can, visible_frameworks
 from goodoffices.processes import selectors, services
-from goodoffices.processes.models import Appointment, Framework, Mandate
+from goodoffices.processes.models import Appointment, AppointmentRole, Framework, Mandate
 
-from .schemas import Cursor, Input, Limit, PageOut
+from .schemas import (
+    HELD_MEETINGS_AUDIENCE,
+    LANGUAGE,
+    TASK,
+    TOPIC,
+    Cursor,
+    Input,
+    Limit,
+    PageOut,
+    json_date,
+    line,
+    lines_of_text,
+    one_of,
+)
 
 router = Router(tags=["operators"])
 
 
 class FrameworkIn(Input):
-    name: str = Field(max_length=200)
-    description: str = Field(default="", max_length=4000)
-    members: list[str] = Field(default_factory=list, max_length=100)
+    name: Annotated[str, line(services.MAX_NAME)]
+    description: Annotated[str, lines_of_text(services.MAX_NOTE, required=False)] = ""
+    members: list[Annotated[str, line(services.MAX_NAME)]] = Field(
+        default_factory=list, max_length=services.MAX_TOPICS, json_schema_extra={"uniqueItems": True}
+    )
 
 
 class FrameworkOut(Schema):
@@ -42,17 +59,25 @@ class UsernameIn(Input):
 
 
 class MandateIn(Input):
-    title: str = Field(max_length=200)
-    scope: list[str] = Field(max_length=100)
-    term_start: date
-    term_end: date | None = None
-    tasks: list[str] = Field(default_factory=list, max_length=100)
-    languages: list[str] = Field(default_factory=lambda: ["en"], max_length=20)
+    title: Annotated[str, line(services.MAX_NAME)]
+    scope: list[Annotated[str, TOPIC]] = Field(
+        max_length=services.MAX_TOPICS, json_schema_extra={"minItems": 1, "uniqueItems": True}
+    )
+    term_start: date = json_date()
+    term_end: date | None = json_date(default=None)
+    tasks: list[Annotated[str, TASK]] = Field(
+        default_factory=list, max_length=services.MAX_TOPICS, json_schema_extra={"uniqueItems": True}
+    )
+    languages: list[Annotated[str, LANGUAGE]] = Field(default_factory=lambda: ["en"], max_length=20)
     mediators_see_readiness: bool = True
     two_factor_required: bool = True
-    held_meetings_audience: str = Field(default="process", max_length=16)
-    refused_venues: dict[str, list[str]] = Field(default_factory=dict)
-    note: str = Field(default="", max_length=4000)
+    held_meetings_audience: Annotated[str, HELD_MEETINGS_AUDIENCE] = "process"
+    # Venues each party refuses, by the party's name.
+    refused_venues: dict[str, list[Annotated[str, TOPIC]]] = Field(
+        default_factory=dict,
+        json_schema_extra={"propertyNames": {"maxLength": services.MAX_PARTY_NAME, "pattern": text.LINE_PATTERN}},
+    )
+    note: Annotated[str, lines_of_text(services.MAX_NOTE, required=False)] = ""
 
 
 class CreatedOut(Schema):
@@ -60,14 +85,16 @@ class CreatedOut(Schema):
 
 
 class ProcessIn(Input):
-    title: str = Field(max_length=200)
-    parties: list[str] = Field(max_length=20)
+    title: Annotated[str, line(services.MAX_NAME)]
+    parties: list[Annotated[str, line(services.MAX_PARTY_NAME)]] = Field(
+        max_length=20, json_schema_extra={"minItems": 2, "uniqueItems": True}
+    )
 
 
 class AppointmentIn(Input):
     username: str = Field(max_length=150, min_length=1)
-    role: str = Field(max_length=16)
-    organisation: str = Field(default="", max_length=200)
+    role: Annotated[str, one_of(AppointmentRole.values)]
+    organisation: Annotated[str, line(services.MAX_NAME, required=False)] = ""
 
 
 def _framework_out(framework: Framework) -> FrameworkOut:

@@ -6,7 +6,7 @@ from goodoffices.accounts.models import signed_in
 from goodoffices.events.models import Event
 from goodoffices.events.selectors import event_public_id
 from goodoffices.ledger.log import tree_size
-from goodoffices.lib.errors import FieldError, Invalid, NotFound
+from goodoffices.lib.errors import NotFound
 from goodoffices.pagination import paginate
 from goodoffices.policies import roles_for
 from goodoffices.processes import selectors, services
@@ -168,9 +168,6 @@ def member_remove(request: HttpRequest, process_id: int, party_id: int, membersh
 def mandate_amend(request: HttpRequest, process_id: int, payload: AmendmentIn) -> Status[MandateOut]:
     process = selectors.process_get(user=request.user, process_id=process_id)
     changes = payload.model_dump(exclude_unset=True, exclude={"note"})
-    nulls = sorted(name for name, value in changes.items() if value is None and name != "term_end")
-    if nulls:
-        raise Invalid([FieldError(name, "must not be null; leave it out to keep the current term") for name in nulls])
     mandate = Mandate.objects.get(pk=process.mandate_id)
     services.mandate_amend(actor=signed_in(request), mandate=mandate, note=payload.note, **changes)
     return Status(201, _mandate(selectors.process_get(user=request.user, process_id=process_id)))

@@ -1,10 +1,66 @@
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Annotated, Any
 
 from ninja import Field, Query, Schema
-from pydantic import ConfigDict, field_validator
+from pydantic import ConfigDict, WithJsonSchema, field_validator
 
+from goodoffices.lib import text
 from goodoffices.pagination import MAX_LIMIT
+from goodoffices.processes import services as process_services
+from goodoffices.processes.models import HELD_MEETINGS_AUDIENCES, DelegationRole
+
+# What the services enforce, declared for the OpenAPI schema. Typed texts are checked by the
+# services (goodoffices.lib.text), so every interface gives the same message; the schema states
+# the same rules, so that a request valid under the schema is one the server accepts.
+
+
+def line(limit: int, *, required: bool = True) -> WithJsonSchema:
+    """A one-line text (``lib.text.single_line``): no control characters, no line breaks."""
+    schema: dict[str, Any] = {"type": "string", "maxLength": limit}
+    if required:
+        schema.update(minLength=1, pattern=text.LINE_PATTERN)
+    else:
+        schema.update(pattern=text.OPTIONAL_LINE_PATTERN)
+    return WithJsonSchema(schema)
+
+
+def lines_of_text(limit: int, *, required: bool = True) -> WithJsonSchema:
+    """A text of one or more lines (``lib.text.multi_line``): no control characters but tab and
+    line feed."""
+    schema: dict[str, Any] = {"type": "string", "maxLength": limit}
+    if required:
+        schema.update(minLength=1, pattern=text.TEXT_PATTERN)
+    else:
+        schema.update(pattern=text.OPTIONAL_TEXT_PATTERN)
+    return WithJsonSchema(schema)
+
+
+def one_of(values: Iterable[str]) -> WithJsonSchema:
+    """A choice the service checks against these values."""
+    return WithJsonSchema({"type": "string", "enum": sorted(values)})
+
+
+def optional(*, declared: dict[str, Any] | None = None, **field: Any) -> Any:
+    """A field that may be left out but not sent as null (leaving it out keeps what is there);
+    ``declared`` adds what the service enforces to its schema."""
+
+    def schema_of(schema: dict[str, Any]) -> None:
+        schema.pop("default", None)
+        schema.update(declared or {})
+
+    return Field(default=None, json_schema_extra=schema_of, **field)
+
+
+def json_date(**kwargs: Any) -> Any:
+    """Dates and times arrive as JSON strings: the one place strict input converts a string."""
+    return Field(strict=False, **kwargs)
+
+
+LANGUAGE = one_of(process_services.LANGUAGE_CODES)
+HELD_MEETINGS_AUDIENCE = one_of(value for value, _ in HELD_MEETINGS_AUDIENCES)
+TOPIC = line(process_services.MAX_TOPIC)
+TASK = line(process_services.MAX_TASK)
 
 
 def _no_control_characters(value: Any) -> Any:
@@ -27,9 +83,12 @@ def _no_control_characters(value: Any) -> Any:
 
 
 class Input(Schema):
-    """Every request body refuses fields it does not know, and text that cannot be stored."""
+    """Every request body refuses fields it does not know, and text that cannot be stored.
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    Strict: a boolean is ``true`` or ``false`` and a number is a JSON number, never a string
+    such as ``"yes"`` or ``"5"`` (dates, given as strings, use ``json_date``)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, strict=True)
 
     @field_validator("*", mode="after")
     @classmethod
@@ -136,19 +195,23 @@ class EventList(PageOut):
 
 class MemberIn(Input):
     username: str = Field(max_length=150, min_length=1)
-    role: str = Field(max_length=16)
+    role: Annotated[str, one_of(DelegationRole.values)]
 
 
 class AmendmentIn(Input):
-    note: str = Field(max_length=4000)
-    scope: list[str] | None = Field(default=None, max_length=100)
-    tasks: list[str] | None = Field(default=None, max_length=100)
-    term_start: date | None = None
-    term_end: date | None = None
-    languages: list[str] | None = Field(default=None, max_length=20)
-    mediators_see_readiness: bool | None = None
-    two_factor_required: bool | None = None
-    held_meetings_audience: str | None = Field(default=None, max_length=16)
+    """Terms left out stay as they are; only ``term_end`` may be null (no end)."""
+
+    note: Annotated[str, lines_of_text(process_services.MAX_NOTE)]
+    scope: list[Annotated[str, TOPIC]] = optional(
+        max_length=process_services.MAX_TOPICS, declared={"minItems": 1, "uniqueItems": True}
+    )
+    tasks: list[Annotated[str, TASK]] = optional(max_length=process_services.MAX_TOPICS, declared={"uniqueItems": True})
+    term_start: date = optional(strict=False)
+    term_end: date | None = json_date(default=None)
+    languages: list[Annotated[str, LANGUAGE]] = optional(max_length=20)
+    mediators_see_readiness: bool = optional()
+    two_factor_required: bool = optional()
+    held_meetings_audience: Annotated[str, HELD_MEETINGS_AUDIENCE] = optional()
 
 
 class MeOut(Schema):

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from goodoffices.accounts.models import User
 from goodoffices.events.models import EventKind
 from goodoffices.events.services import event_record
-from goodoffices.lib import audience
+from goodoffices.lib import audience, text
 from goodoffices.lib.errors import FieldError, Invalid, TooLarge
 from goodoffices.policies import Permission, require
 from goodoffices.processes.models import Party
@@ -57,31 +57,10 @@ class FileTooLarge(TooLarge):
     """An upload over CAUCUS_MAX_UPLOAD_BYTES; interfaces answer 413."""
 
 
-def _valid_text(value: str) -> bool:
-    # PostgreSQL refuses NUL in text, and lone surrogates have no UTF-8 form: both would fail late.
-    if "\x00" in value:
-        return False
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 @transaction.atomic
 def caucus_message_post(*, actor: User, party: Party, body: str) -> CaucusMessage:
     require(actor, Permission.CAUCUS_POST, party, seen_with=Permission.CAUCUS_VIEW, what="caucus")
-    body = (body or "").strip()
-    if not body:
-        raise Invalid.one("body", _("must not be empty"))
-    if len(body) > MAX_MESSAGE_LENGTH:
-        raise Invalid.one(
-            "body",
-            _("must be at most %(limit)d characters, not %(length)d")
-            % {"limit": MAX_MESSAGE_LENGTH, "length": len(body)},
-        )
-    if not _valid_text(body):
-        raise Invalid.one("body", _("contains characters that are not text"))
+    body = text.multi_line(body, "body", MAX_MESSAGE_LENGTH)
     message = CaucusMessage.objects.create(process=party.process, party=party, author=actor, body=body)
     event_record(
         kind=EventKind.CAUCUS_MESSAGE_POSTED,
@@ -162,11 +141,10 @@ def _check_name(name: str) -> str:
     name = os.path.basename((name or "").replace("\\", "/")).strip()
     if not name:
         raise Invalid.one("file", _("the file has no name"))
-    if len(name) > MAX_FILENAME:
-        raise Invalid.one("file", _("the file name must be at most %(limit)d characters") % {"limit": MAX_FILENAME})
-    if not _valid_text(name) or any(ord(c) < 0x20 or ord(c) == 0x7F for c in name):
-        raise Invalid.one("file", _("the file name contains control characters"))
-    return name
+    try:
+        return text.single_line(name, "file", MAX_FILENAME)
+    except Invalid as exc:
+        raise Invalid.one("file", f"the file name {exc.errors[0].message}") from None
 
 
 def _check_type(name: str, content_type: str) -> None:

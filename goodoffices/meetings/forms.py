@@ -1,24 +1,48 @@
 import zoneinfo
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from goodoffices.processes.models import Process
 
 from .models import MeetingFormat, Modality
-from .terms import ProposalTerms, SlotIn
+from .services.common import MAX_REASON, MAX_TEXT
+from .terms import MAX_TITLE, MAX_VENUE, ProposalTerms, SlotIn
 
 SLOT_ROWS = 3
 
 
+class VenueTimeField(forms.DateTimeField):
+    """A wall-clock time at the venue, kept naive: the service reads it in the venue's zone (and
+    refuses a time a daylight-saving change skips or repeats there), not in the reader's."""
+
+    def to_python(self, value: Any) -> datetime | None:
+        # Parsed as if in UTC, which has no gaps or folds; a time given with its own offset is
+        # an instant and stays one, any other is venue time again once the zone is dropped.
+        with timezone.override(UTC):
+            parsed = super().to_python(value)
+        if parsed is None or (isinstance(value, str) and _has_offset(value)):
+            return parsed
+        return timezone.make_naive(parsed, UTC)
+
+
+def _has_offset(value: str) -> bool:
+    try:
+        parsed = parse_datetime(value.strip())
+    except ValueError:
+        return False
+    return parsed is not None and parsed.tzinfo is not None
+
+
 class ProposalForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=MAX_TITLE)
     format = forms.ChoiceField(label=_("Format"), choices=MeetingFormat.choices)
     modality = forms.ChoiceField(label=_("In person or online"), choices=Modality.choices)
-    venue = forms.CharField(label=_("Venue"), max_length=200)
+    venue = forms.CharField(label=_("Venue"), max_length=MAX_VENUE)
     timezone = forms.ChoiceField(label=_("Venue time zone"))
     agenda = forms.MultipleChoiceField(
         label=_("Agenda (within the mandate's scope)"), widget=forms.CheckboxSelectMultiple
@@ -32,12 +56,12 @@ class ProposalForm(forms.Form):
         self.fields["timezone"].choices = [(z, z) for z in sorted(zoneinfo.available_timezones())]  # type: ignore[attr-defined]
         for i in range(SLOT_ROWS):
             required = i == 0
-            self.fields[f"slot{i}_start"] = forms.DateTimeField(
+            self.fields[f"slot{i}_start"] = VenueTimeField(
                 label=_("Slot %(n)s starts (venue time)") % {"n": i + 1},
                 required=required,
                 widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
             )
-            self.fields[f"slot{i}_end"] = forms.DateTimeField(
+            self.fields[f"slot{i}_end"] = VenueTimeField(
                 label=_("Slot %(n)s ends (venue time)") % {"n": i + 1},
                 required=required,
                 widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
@@ -74,7 +98,7 @@ class ProposalForm(forms.Form):
         for i in range(SLOT_ROWS):
             start, end = data.get(f"slot{i}_start"), data.get(f"slot{i}_end")
             if start and end:
-                slots.append(SlotIn(_venue_time(start), _venue_time(end)))
+                slots.append(SlotIn(start, end))
         return ProposalTerms.of(
             title=data["title"],
             format=data["format"],
@@ -88,23 +112,18 @@ class ProposalForm(forms.Form):
         )
 
 
-def _venue_time(value: datetime) -> datetime:
-    # datetime-local is the venue's wall-clock time: drop the reader's zone Django added.
-    return timezone.make_naive(value) if timezone.is_aware(value) else value
-
-
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Reason"), max_length=MAX_REASON, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class TextForm(forms.Form):
-    text = forms.CharField(label=_("Text"), max_length=20000, widget=forms.Textarea(attrs={"rows": 8}))
+    text = forms.CharField(label=_("Text"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 8}))
 
 
 class HeldForm(forms.Form):
     attendance = forms.MultipleChoiceField(label=_("Who attended"), required=False, widget=forms.CheckboxSelectMultiple)
     outcomes = forms.CharField(
-        label=_("Outcomes"), required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Outcomes"), required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 4})
     )
 
     def __init__(self, *args: object, people: list[tuple[str, str]], **kwargs: object) -> None:

@@ -204,6 +204,10 @@ class MeetingView:
     # Draft minutes are for the plenary; approved minutes go wherever the meeting goes.
     minutes_visible: bool
     minutes: str
+    # Whether there is a draft, and how many versions there were, is the draft's business too:
+    # a reader who may not see drafts is told "none" and 0 until the minutes are approved.
+    minutes_status: str
+    minutes_version: int
     my_minutes_approval: bool
     communique: CommuniqueView | None
     declassification: DeclassificationView | None
@@ -241,6 +245,8 @@ def meeting_views(*, user: AnyUser, meetings: Sequence[Meeting], process: Proces
                 proposal_id=meeting.proposal_id if can(user, Permission.PROPOSAL_REFERENCE_VIEW, meeting) else None,
                 minutes_visible=minutes_visible,
                 minutes=meeting.minutes if minutes_visible else "",
+                minutes_status=meeting.minutes_status if minutes_visible else Meeting.MinutesStatus.NONE,
+                minutes_version=meeting.minutes_version if minutes_visible else 0,
                 my_minutes_approval=bool(questions.consents(meeting, Purpose.MINUTES)),
                 communique=(
                     CommuniqueView(communique, bool(questions.consents(communique, Purpose.COMMUNIQUE)))

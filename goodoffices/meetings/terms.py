@@ -8,12 +8,12 @@ broken rule with its field.
 import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.utils import timezone
 
-from goodoffices.lib import clock
+from goodoffices.lib import clock, text
 from goodoffices.lib.errors import FieldError, Invalid
 from goodoffices.processes.models import Process
 
@@ -121,12 +121,14 @@ class ProposalTerms:
 
 
 def _single_line(value: str, name: str, missing: str, limit: int, errors: list[FieldError]) -> str:
-    value = (value or "").strip()
-    if not value:
+    if not (value or "").strip():
         errors.append(FieldError(name, missing))
-    elif len(value) > limit:
-        errors.append(FieldError(name, f"must be at most {limit} characters"))
-    return value
+        return ""
+    try:
+        return text.single_line(value, name, limit)
+    except Invalid as exc:
+        errors.extend(exc.errors)
+        return ""
 
 
 def _zone(name: str, errors: list[FieldError]) -> zoneinfo.ZoneInfo | None:
@@ -182,8 +184,30 @@ def _languages(process: Process, languages: tuple[str, ...], errors: list[FieldE
     return cleaned
 
 
-def _aware(value: datetime, zone: zoneinfo.ZoneInfo) -> datetime:
-    return value if timezone.is_aware(value) else value.replace(tzinfo=zone)
+class _NotALocalTime(ValueError):
+    pass
+
+
+def _instant(value: datetime, zone: zoneinfo.ZoneInfo, *, what: str) -> datetime:
+    """``value`` as an instant in UTC. A time given without an offset is wall-clock time at the
+    venue, and must name exactly one instant there: not one skipped or repeated by a change of
+    daylight-saving time. (Aware datetimes sharing a tzinfo compare by wall clock in Python;
+    instants in UTC compare as time passes.)"""
+    if timezone.is_aware(value):
+        return value.astimezone(UTC)
+    local = value.replace(tzinfo=zone)
+    earlier, later = local.replace(fold=0), local.replace(fold=1)
+    if earlier.utcoffset() == later.utcoffset():
+        return local.astimezone(UTC)
+    shown = value.strftime("%Y-%m-%d %H:%M")
+    if earlier.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != value:
+        raise _NotALocalTime(
+            f"the {what}, {shown}, does not exist in {zone.key}: the clocks skip it because of a daylight-saving change"
+        )
+    raise _NotALocalTime(
+        f"the {what}, {shown}, is ambiguous in {zone.key}: it happens twice because of a daylight-saving "
+        "change (choose another time, or give it with its UTC offset)"
+    )
 
 
 def _slots(
@@ -201,10 +225,14 @@ def _slots(
     for i, slot in enumerate(slots[:MAX_SLOTS]):
         name = f"slots[{i}]"
         try:
-            starts, ends = _aware(slot.starts_at, zone), _aware(slot.ends_at, zone)
+            starts = _instant(slot.starts_at, zone, what="start")
+            ends = _instant(slot.ends_at, zone, what="end")
             venue_days = (starts.astimezone(zone).date(), ends.astimezone(zone).date())
         except OverflowError:
             errors.append(FieldError(name, "the slot is out of any usable range of dates"))
+            continue
+        except _NotALocalTime as exc:
+            errors.append(FieldError(name, str(exc)))
             continue
         if ends <= starts:
             errors.append(FieldError(name, "a slot must end after it starts"))

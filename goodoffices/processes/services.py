@@ -3,6 +3,7 @@
 Each service checks policy, validates, writes and records its event in one transaction.
 """
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -11,7 +12,7 @@ from django.db import IntegrityError, transaction
 from goodoffices.accounts.models import User
 from goodoffices.events.models import EventKind
 from goodoffices.events.services import event_record
-from goodoffices.lib import audience
+from goodoffices.lib import audience, text
 from goodoffices.lib.errors import FieldError, Invalid
 from goodoffices.policies import (
     Permission,
@@ -39,17 +40,24 @@ from .models import (
 MAX_NAME = 200
 MAX_TOPIC = 200
 MAX_TOPICS = 100
+MAX_TASK = 1000
+MAX_PARTY_NAME = 120
+MAX_NOTE = 4000
 HELD_MEETING_AUDIENCES = (audience.PLENARY, audience.PROCESS, audience.PUBLIC)
 LANGUAGE_CODES = {"en", "hy", "az", "ru", "fr", "de", "es", "ar", "zh", "tr", "ka", "uk"}
 
 
+def _checked(check: Callable[[], str], errors: list[FieldError]) -> str:
+    """Run one of ``goodoffices.lib.text``'s checks, collecting its error instead of raising."""
+    try:
+        return check()
+    except Invalid as exc:
+        errors.extend(exc.errors)
+        return ""
+
+
 def _name(value: str, field: str, errors: list[FieldError], limit: int = MAX_NAME) -> str:
-    value = (value or "").strip()
-    if not value:
-        errors.append(FieldError(field, "must not be empty"))
-    elif len(value) > limit:
-        errors.append(FieldError(field, f"must be at most {limit} characters"))
-    return value
+    return _checked(lambda: text.single_line(value, field, limit), errors)
 
 
 def _names(values: list[str], field: str, errors: list[FieldError], limit: int = MAX_TOPIC) -> list[str]:
@@ -72,11 +80,12 @@ def framework_create(*, actor: User, name: str, description: str = "", members: 
     errors: list[FieldError] = []
     name = _name(name, "name", errors)
     member_names = _names(members or [], "members", errors)
+    description = _checked(lambda: text.multi_line(description, "description", MAX_NOTE, required=False), errors)
     if name and Framework.objects.filter(name__iexact=name).exists():
         errors.append(FieldError("name", f"a framework named {name!r} exists already"))
     if errors:
         raise Invalid(errors)
-    framework = Framework.objects.create(name=name, description=description.strip())
+    framework = Framework.objects.create(name=name, description=description)
     MemberOrganisation.objects.bulk_create(MemberOrganisation(framework=framework, name=m) for m in member_names)
     event_record(
         kind=EventKind.FRAMEWORK_CREATED,
@@ -128,9 +137,10 @@ def _mandate_terms(
             cleaned_languages.append(code)
     venues: dict[str, list[str]] = {}
     for party_name, names in (refused_venues or {}).items():
-        venues[party_name] = _names(names, f"refused_venues[{party_name}]", errors)
+        party = _name(party_name, "refused_venues", errors, limit=MAX_PARTY_NAME)
+        venues[party] = _names(names, f"refused_venues[{party}]", errors)
     return {
-        "tasks": _names(tasks, "tasks", errors, limit=1000),
+        "tasks": _names(tasks, "tasks", errors, limit=MAX_TASK),
         "scope": cleaned_scope,
         "term_start": term_start,
         "term_end": term_end,
@@ -170,6 +180,7 @@ def mandate_create(
     )
     if held_meetings_audience not in HELD_MEETING_AUDIENCES:
         errors.append(FieldError("held_meetings_audience", "must be plenary, process or public"))
+    note = _checked(lambda: text.multi_line(note, "note", MAX_NOTE, required=False), errors)
     if errors:
         raise Invalid(errors)
     mandate = Mandate.objects.create(framework=framework, title=title)
@@ -179,7 +190,7 @@ def mandate_create(
         mediators_see_readiness=mediators_see_readiness,
         two_factor_required=two_factor_required,
         held_meetings_audience=held_meetings_audience,
-        note=note.strip(),
+        note=note,
         **terms,
     )
     # A mandate belongs to no process yet: its event is the framework operators' alone.
@@ -217,8 +228,10 @@ def mandate_amend(*, actor: User, mandate: Mandate, note: str, **changes: Any) -
     assert current is not None
     merged = {**current.as_dict(), **changes}
     errors: list[FieldError] = []
-    if not note.strip():
+    if not (note or "").strip():
         errors.append(FieldError("note", "say what the amendment changes and why"))
+    else:
+        note = _checked(lambda: text.multi_line(note, "note", MAX_NOTE), errors)
     if merged["held_meetings_audience"] not in HELD_MEETING_AUDIENCES:
         errors.append(FieldError("held_meetings_audience", "must be plenary, process or public"))
     terms = _mandate_terms(
@@ -238,7 +251,7 @@ def mandate_amend(*, actor: User, mandate: Mandate, note: str, **changes: Any) -
         mediators_see_readiness=bool(merged["mediators_see_readiness"]),
         two_factor_required=bool(merged["two_factor_required"]),
         held_meetings_audience=merged["held_meetings_audience"],
-        note=note.strip(),
+        note=note,
         **terms,
     )
     changed = sorted(k for k in changes if changes[k] != getattr(current, k))
@@ -270,7 +283,7 @@ def process_create(*, actor: User, mandate: Mandate, title: str, parties: list[s
     require(actor, Permission.PROCESS_CREATE, mandate, visible=True)
     errors: list[FieldError] = []
     title = _name(title, "title", errors)
-    party_names = _names(parties, "parties", errors, limit=120)
+    party_names = _names(parties, "parties", errors, limit=MAX_PARTY_NAME)
     if len(party_names) < 2 and not any(e.field.startswith("parties") for e in errors):
         errors.append(FieldError("parties", "a dispute has at least two parties"))
     if errors:
@@ -299,9 +312,7 @@ def appointment_make(*, actor: User, process: Process, user: User, role: str, or
     errors: list[FieldError] = []
     if role not in AppointmentRole.values:
         errors.append(FieldError("role", f"{role!r} is not one of {', '.join(AppointmentRole.values)}"))
-    organisation = organisation.strip()
-    if len(organisation) > MAX_NAME:
-        errors.append(FieldError("organisation", f"must be at most {MAX_NAME} characters"))
+    organisation = _checked(lambda: text.single_line(organisation, "organisation", MAX_NAME, required=False), errors)
     if conflict := appointment_conflict(user, process):
         errors.append(FieldError("user", conflict))
     if Appointment.objects.filter(process=process, user=user, role=role).exists():

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from goodoffices.processes.models import HELD_MEETINGS_AUDIENCES, AppointmentRole, DelegationRole, MandateVersion
-from goodoffices.processes.services import LANGUAGE_CODES
+from goodoffices.processes.services import LANGUAGE_CODES, MAX_NAME, MAX_NOTE
 
 
 class MemberForm(forms.Form):
@@ -22,11 +22,14 @@ class MemberForm(forms.Form):
 class AppointmentForm(forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150)
     role = forms.ChoiceField(label=_("Appointment"), choices=AppointmentRole.choices)
-    organisation = forms.CharField(label=_("On behalf of"), max_length=200, required=False)
+    organisation = forms.CharField(label=_("On behalf of"), max_length=MAX_NAME, required=False)
 
 
 def _lines(value: str) -> list[str]:
-    return [line.strip() for line in value.splitlines() if line.strip()]
+    # Only line feeds separate items: any other control character stays in its item, for the
+    # service to refuse (str.splitlines would also split at U+001C, U+0085 or U+2028).
+    lines = value.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return [line.strip() for line in lines if line.strip()]
 
 
 class AmendmentForm(forms.Form):
@@ -53,7 +56,7 @@ class AmendmentForm(forms.Form):
         choices=HELD_MEETINGS_AUDIENCES,
     )
     note = forms.CharField(
-        label=_("What the amendment changes and why"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+        label=_("What the amendment changes and why"), widget=forms.Textarea(attrs={"rows": 3}), max_length=MAX_NOTE
     )
 
     @classmethod

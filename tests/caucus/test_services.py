@@ -226,8 +226,8 @@ def test_a_failure_after_the_file_was_saved_removes_it(world, media_root, monkey
         ("", "must not be empty"),
         ("   \n\t ", "must not be empty"),
         ("x" * 10_001, "at most 10000 characters"),
-        ("nul \x00 byte", "not text"),
-        ("lone \ud800 surrogate", "not text"),
+        ("nul \x00 byte", "must not contain control characters (found U+0000)"),
+        ("lone \ud800 surrogate", "lone surrogate (U+D800)"),
     ],
 )
 def test_bad_messages_are_refused_and_nothing_is_written(world, media_root, body, words):

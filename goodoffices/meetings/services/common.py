@@ -5,8 +5,8 @@ from django.db import models
 from goodoffices.accounts.models import User
 from goodoffices.consent.selectors import joint_consent_for
 from goodoffices.consent.services import ConsentResult, Question, Read, consent_set, joint_consent_open
-from goodoffices.lib import audience
-from goodoffices.lib.errors import Conflict, Forbidden, Invalid
+from goodoffices.lib import audience, text
+from goodoffices.lib.errors import Conflict, Forbidden
 from goodoffices.policies import roles_for
 from goodoffices.processes.models import Party, Process
 
@@ -97,13 +97,7 @@ def meeting_for_update(meeting: Meeting, *allowed: str) -> Meeting:
     return locked
 
 
-def clean_text(value: str, field: str, limit: int = MAX_TEXT) -> str:
-    """A non-empty text a person typed, within ``limit`` characters and what the ledger can hold."""
-    value = (value or "").strip()
-    if not value:
-        raise Invalid.one(field, "must not be empty")
-    if len(value) > limit:
-        raise Invalid.one(field, f"must be at most {limit} characters")
-    if len(value.encode("utf-8")) > MAX_TEXT_BYTES:
-        raise Invalid.one(field, f"must be at most {MAX_TEXT_BYTES} bytes in UTF-8")
-    return value
+def clean_text(value: str, field: str, limit: int = MAX_TEXT, *, required: bool = True) -> str:
+    """A text a person typed (``goodoffices.lib.text``), within ``limit`` characters and what the
+    ledger can hold."""
+    return text.multi_line(value, field, limit, required=required, max_bytes=MAX_TEXT_BYTES)

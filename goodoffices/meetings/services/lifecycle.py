@@ -20,9 +20,7 @@ from .declassification import open_meeting_record
 def meeting_hold(*, actor: User, meeting: Meeting, attendance: list[User], outcomes: str) -> Meeting:
     """Record that the meeting took place; from now on the mandate's rule decides who sees it."""
     require(actor, Permission.MEETING_RECORD, meeting)
-    outcomes = (outcomes or "").strip()
-    if len(outcomes) > MAX_TEXT:
-        raise Invalid.one("outcomes", f"must be at most {MAX_TEXT} characters")
+    outcomes = clean_text(outcomes, "outcomes", MAX_TEXT, required=False)
     eligible = set(
         attendance_candidates(meeting.process).filter(pk__in=[u.pk for u in attendance]).values_list("pk", flat=True)
     )

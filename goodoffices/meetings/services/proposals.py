@@ -16,7 +16,7 @@ from goodoffices.processes.models import Process
 from ..models import Meeting, Proposal, ProposalSlot
 from ..notices import notify
 from ..terms import ProposalTerms
-from .common import MAX_REASON, acting_party, ask_every_party, open_proposal
+from .common import MAX_REASON, acting_party, ask_every_party, clean_text, open_proposal
 
 
 def _payload(proposal: Proposal, terms: ProposalTerms) -> dict[str, object]:
@@ -107,11 +107,9 @@ def proposal_decline(*, actor: User, proposal: Proposal, reason: str) -> Proposa
     if not can(actor, Permission.PROPOSAL_DECLINE, proposal):
         raise Invalid.one("proposal", "withdraw your own proposal instead of declining it")
     party = acting_party(actor, proposal.process)
-    reason = (reason or "").strip()
-    if not reason:
+    if not (reason or "").strip():
         raise Invalid.one("reason", "say why the proposal is declined")
-    if len(reason) > MAX_REASON:
-        raise Invalid.one("reason", f"must be at most {MAX_REASON} characters")
+    reason = clean_text(reason, "reason", MAX_REASON)
     original = open_proposal(proposal)
     original.status = Proposal.Status.DECLINED
     original.decline_reason = reason
