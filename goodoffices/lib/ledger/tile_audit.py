@@ -15,7 +15,7 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from .errors import BundleFormatError, ResourceMissingError, TileError
+from .errors import BundleFormatError, ResourceMissingError, ResourceUnavailableError, TileError
 from .merkle import EMPTY_ROOT
 from .tiles import TILE_HEIGHT, TILE_WIDTH, Tile, bundles_for_size, decode_bundle, split_tile, tiles_for_size
 
@@ -59,6 +59,9 @@ def _fetch(fetch: Fetch, tile: Tile, audit: TreeAudit) -> bytes | None:
     """Fetch a tile; a missing partial tile may be replaced by the prefix of its full tile."""
     try:
         return fetch(tile.path)
+    except ResourceUnavailableError as exc:
+        audit.fail("unavailable", f"the log cannot serve {exc}")
+        return None
     except ResourceMissingError:
         pass
     if tile.partial:

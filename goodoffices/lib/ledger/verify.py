@@ -9,7 +9,7 @@ from typing import Any
 
 from .checkpoint import Checkpoint
 from .cosignature import cosigners_from_vkeys
-from .errors import CheckpointError, LedgerError, NoteError, ResourceMissingError
+from .errors import CheckpointError, LedgerError, NoteError, ResourceMissingError, ResourceUnavailableError
 from .note import Ed25519Verifier, NoteVerifier, open_note
 from .tile_audit import Failure, Fetch, audit_tree
 
@@ -99,6 +99,8 @@ def verify_log(  # noqa: C901 - the verifier names each failure by its own check
 
     try:
         message = fetch("checkpoint")
+    except ResourceUnavailableError as exc:
+        return failed(Failure("unavailable", f"the log cannot serve its checkpoint now: {exc}"))
     except ResourceMissingError:
         return failed(Failure("missing", "missing resource checkpoint"))
     verifiers: list[NoteVerifier] = [log, *witnesses]
