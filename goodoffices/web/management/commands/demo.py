@@ -30,16 +30,18 @@ class Command(BaseCommand):
                 f"{settings.DATA_DIR} holds a database that is not a demo database; "
                 "refusing to load demo data into it. Choose another --data-dir."
             )
-        if state == "empty":
-            demo_load()
-            self.stdout.write("Loaded the demo process.")
-        if not key_path().exists():
-            log_keygen()
-            self.stdout.write(f"Generated the ledger's signing key in {key_path()}.")
         try:
+            # Before loading: a key is created only for a log without entries, never for one
+            # that verifiers already hold (keygen refuses; `ledger rotate-key` is the way).
+            if not key_path().exists():
+                log_keygen()
+                self.stdout.write(f"Generated the ledger's signing key in {key_path()}.")
             vkey = log_signer().verifier.vkey
         except LogKeyUnavailable as exc:
             raise CommandError(str(exc)) from None
+        if state == "empty":
+            demo_load()
+            self.stdout.write("Loaded the demo process.")
         self.stdout.write(f"Data directory: {settings.DATA_DIR}")
         self.stdout.write(f"Demo accounts (password for each: {DEMO_PASSWORD}):")
         for username, description in demo_accounts():
