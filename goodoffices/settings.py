@@ -87,7 +87,9 @@ INSTALLED_APPS = [
     "goodoffices.ledger",
     "goodoffices.consent",
     "goodoffices.meetings",
+    "goodoffices.mail",
     "goodoffices.web",
+    "goodoffices.worker",
 ]
 
 MIDDLEWARE = [
@@ -257,6 +259,20 @@ if not (DEBUG or DEMO or TESTING):
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("FROM_EMAIL", "goodoffices@localhost")
+# E-mail leaves through the outbox (goodoffices/mail), sent by `goodoffices worker`: a mail server
+# that is slow or down delays the mail, never a request.
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT_SECONDS", 30)
+MAIL_MAX_ATTEMPTS = envint("MAIL_MAX_ATTEMPTS", 10)
+if EMAIL_TIMEOUT < 1 or MAIL_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured("GOODOFFICES_EMAIL_TIMEOUT_SECONDS and GOODOFFICES_MAIL_MAX_ATTEMPTS must be at least 1")
+# How often the worker looks for work, and how old a stored file without its row must be before
+# the worker removes it (an upload in flight has no row yet).
+WORKER_POLL_SECONDS = envint("WORKER_POLL_SECONDS", 5)
+ORPHAN_GRACE_MINUTES = envint("ORPHAN_GRACE_MINUTES", 60)
+if WORKER_POLL_SECONDS < 1 or ORPHAN_GRACE_MINUTES < 1:
+    raise ImproperlyConfigured(
+        "GOODOFFICES_WORKER_POLL_SECONDS and GOODOFFICES_ORPHAN_GRACE_MINUTES must be at least 1"
+    )
 
 LOGGING = {
     "version": 1,

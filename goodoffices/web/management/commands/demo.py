@@ -1,3 +1,5 @@
+import subprocess
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -54,4 +56,15 @@ class Command(BaseCommand):
         self.stdout.flush()
         # WhiteNoise serves static files from the finders in the demo; the folder just has to exist.
         settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-        run_server(host="127.0.0.1", port=port, workers=1, threads=4)
+        # The worker sends the e-mail outbox (to this terminal, with the console backend) and
+        # sweeps orphaned files; a process of its own, as in production, stopped with the server.
+        worker = subprocess.Popen([sys.executable, "-m", "goodoffices.cli", "worker", "--exit-with-parent"])
+        try:
+            run_server(host="127.0.0.1", port=port, workers=1, threads=4)
+        finally:
+            worker.terminate()
+            try:
+                worker.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
