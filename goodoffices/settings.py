@@ -4,6 +4,7 @@ Typed helpers refuse bad values at start-up instead of guessing, so a typo in a
 deployment fails loudly rather than running with a silently different setting.
 """
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -139,7 +140,9 @@ TEMPLATES = [
 def _database() -> dict[str, Any]:
     url = env("DATABASE_URL")
     if not url:
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        # If it cannot be made, `serve` and `demo` refuse to start with a line that says why (web/startup.py).
+        with contextlib.suppress(OSError):
+            DATA_DIR.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{DATA_DIR / 'goodoffices.sqlite3'}"
     try:
         config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=0))

@@ -7,6 +7,7 @@ from goodoffices.web import views as web
 admin.site.site_header = "Good Offices administration"
 
 handler403 = "goodoffices.web.shortcuts.forbidden"
+handler500 = "goodoffices.web.errors.server_error"
 
 urlpatterns = [
     path("", web.home, name="home"),
