@@ -1,7 +1,10 @@
 """E-mail never fails a request: notices are queued in the outbox with the change they tell about
 and sent by the worker after commit, retried with backoff, each exactly once (issue 8, item 10)."""
 
+import json
 import threading
+import time
+import urllib.request
 from datetime import timedelta
 
 import pytest
@@ -16,6 +19,7 @@ from goodoffices.meetings.models import Notification
 from goodoffices.worker.jobs import JOBS
 from goodoffices.worker.loop import Worker
 
+from .demo_server import demo_server
 from .mailbackends import FlakyBackend
 from .meetings.helpers import proposal_body
 
@@ -23,8 +27,10 @@ RECIPIENTS = {"mediator", "head_b", "delegate_a", "delegate_b"}
 
 
 @pytest.fixture
-def flaky(settings):
+def flaky(settings, tmp_path):
     settings.EMAIL_BACKEND = "tests.mailbackends.FlakyBackend"
+    # The worker's passes also sweep the file store: never the checkout's own var/media.
+    settings.MEDIA_ROOT = tmp_path / "media"
     mail.outbox = []
     FlakyBackend.down = False
     FlakyBackend.while_sending = None
@@ -172,3 +178,36 @@ def test_two_workers_at_once_send_every_mail_exactly_once(flaky):
     assert not errors, errors
     assert sent_to() == sorted(f"m{i}@example.org" for i in range(60))
     assert OutboundMail.objects.filter(status=OutboundMail.Status.SENT).count() == 60
+
+
+def _call(url: str, token: str, body: object | None = None) -> object:
+    request = urllib.request.Request(
+        url,
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
+
+
+def test_the_demo_runs_the_worker_beside_its_server_and_stops_it_with_the_server(tmp_path):
+    log = tmp_path / "server.log"
+    with demo_server(tmp_path) as url:
+        login = urllib.request.Request(
+            url + "/api/v1/auth/token",
+            data=json.dumps({"username": "stepanakert", "password": "demo-password"}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(login, timeout=30) as response:
+            token = json.loads(response.read())["token"]
+        processes = _call(url + "/api/v1/processes", token)
+        assert isinstance(processes, dict)
+        process_id = processes["items"][0]["id"]
+        body = proposal_body(title="Talks on the water supply")
+        _call(url + f"/api/v1/processes/{process_id}/proposals", token, body)
+        # The demo's console backend prints what the worker sends into the server's output.
+        deadline = time.monotonic() + 60
+        while "Subject: New meeting proposal: Talks on the water supply" not in log.read_text():
+            assert time.monotonic() < deadline, "the worker never sent the notice:\n" + log.read_text()
+            time.sleep(0.2)
+    assert "Worker stopped." in log.read_text()

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 from django.conf import settings
+from django.db import DatabaseError
 
 from goodoffices.lib.ledger import Ed25519Signer, generate_key
 from goodoffices.lib.ledger.errors import KeyFormatError
@@ -54,7 +55,10 @@ def lost_key_advice(size: int) -> str:
 def log_keygen() -> str:
     """Create the log's key file and return the verifier key. Refuses to replace an existing key,
     and to give a log that already has entries a new key: that is a recorded handover (rotate-key)."""
-    size = LogView.current().size
+    try:
+        size = LogView.current().size
+    except DatabaseError:
+        size = 0  # not migrated yet: a new log
     if size and not key_path().exists():
         raise LogKeyUnavailable(lost_key_advice(size))
     skey, vkey = generate_key(settings.LEDGER_ORIGIN)
