@@ -42,7 +42,7 @@ def test_the_sweep_removes_old_orphans_only(world, media_root):
     removed = orphan_files_sweep(older_than=timezone.now() - timedelta(hours=1))
     assert removed == [f"caucus/{world.party_a.pk}/{orphan.name}"]
     assert stored_files(media_root) == sorted([kept, in_flight])
-    assert CaucusDocument.objects.get().file.read() == pdf()
+    assert (media_root / CaucusDocument.objects.get().file.name).read_bytes() == pdf()
 
 
 UPLOAD = """
