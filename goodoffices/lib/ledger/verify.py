@@ -94,8 +94,11 @@ def verify_log(  # noqa: C901 - the verifier names each failure by its own check
     """Verify everything a log serves: checkpoint, cosignatures, tiles, entries and history.
 
     ``fetch`` must raise :class:`ResourceMissingError` for a path it cannot
-    serve. Key strings that do not parse raise; everything about the log
-    itself ends up in the result.
+    serve (:class:`ResourceUnavailableError`, with the server's reason, when
+    the server answered 5xx). Key strings that do not parse raise; everything
+    about the log itself ends up in the result. A checkpoint signed by another
+    key is accepted when the log's own entries hand it over from the given key
+    (see :mod:`.rotation`).
     """
     log = Ed25519Verifier.from_vkey(log_verifier_key)
     witnesses = cosigners_from_vkeys(witness_keys)
