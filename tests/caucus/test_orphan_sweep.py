@@ -11,7 +11,9 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, connections
 from django.utils import timezone
 
 from goodoffices.caucus.models import CaucusDocument
@@ -19,6 +21,7 @@ from goodoffices.caucus.services import caucus_document_upload
 from goodoffices.caucus.sweep import orphan_files_sweep
 
 from ..demo_server import GOODOFFICES, clean_env
+from ..world import make_world
 from .conftest import stored_files
 from .samples import pdf
 
@@ -133,3 +136,67 @@ def test_an_upload_killed_before_commit_leaves_an_orphan_that_the_worker_removes
     remaining = {f"caucus/{party_id}/{p.name}" for p in caucus_dir.iterdir()}
     assert remaining == {d for d in documents if d.startswith(f"caucus/{party_id}/")}
     assert committed_name in remaining
+
+
+UPLOAD_AS = """
+import os, sys
+import django
+os.environ["DJANGO_SETTINGS_MODULE"] = "goodoffices.settings"
+django.setup()
+from django.core.files.uploadedfile import SimpleUploadedFile
+from goodoffices.accounts.models import User
+from goodoffices.caucus.services import caucus_document_upload
+from goodoffices.processes.models import Party
+
+caucus_document_upload(
+    actor=User.objects.get(pk=int(sys.argv[1])),
+    party=Party.objects.get(pk=int(sys.argv[2])),
+    upload=SimpleUploadedFile("crashed.pdf", b"%PDF-1.4\\n%%EOF\\n"),
+)
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_an_upload_killed_before_commit_leaves_only_an_orphan_the_sweep_removes(tmp_path, settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("the SQLite case runs against the demo above")
+    world = make_world()
+    settings.MEDIA_ROOT = tmp_path / "media"
+    kept = caucus_document_upload(actor=world.head_a, party=world.party_a, upload=SimpleUploadedFile("a.pdf", pdf()))
+    caucus_dir = tmp_path / "media" / "caucus" / str(world.party_a.pk)
+    before = set(caucus_dir.iterdir())
+    database = connection.settings_dict
+    url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    env = clean_env(GOODOFFICES_TESTING="true", GOODOFFICES_DATABASE_URL=url, GOODOFFICES_DATA_DIR=str(tmp_path))
+    # Another transaction holds the event counter: the upload stores its file, then waits to record its event.
+    blocker = connections.create_connection("default")
+    try:
+        blocker.set_autocommit(False)
+        with blocker.cursor() as cursor:
+            cursor.execute("SELECT next_seq FROM events_eventcounter WHERE id = 1 FOR UPDATE")
+        crashing = subprocess.Popen(
+            [sys.executable, "-c", UPLOAD_AS, str(world.head_a.pk), str(world.party_a.pk)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 60
+        while not set(caucus_dir.iterdir()) - before:
+            assert crashing.poll() is None, crashing.communicate()
+            assert time.monotonic() < deadline, "the upload never stored its file"
+            time.sleep(0.05)
+        crashing.send_signal(signal.SIGKILL)
+        crashing.communicate(timeout=30)
+    finally:
+        blocker.rollback()
+        blocker.close()
+    (orphan,) = set(caucus_dir.iterdir()) - before
+    assert list(CaucusDocument.objects.values_list("pk", flat=True)) == [kept.pk]
+    assert orphan_files_sweep(older_than=timezone.now() - timedelta(hours=1)) == []  # maybe still in flight
+    for path in caucus_dir.iterdir():
+        _age(path, 2 * 3600)
+    assert orphan_files_sweep(older_than=timezone.now() - timedelta(hours=1)) == [
+        f"caucus/{world.party_a.pk}/{orphan.name}"
+    ]
+    assert set(caucus_dir.iterdir()) == before
