@@ -4,6 +4,7 @@ Typed helpers refuse bad values at start-up instead of guessing, so a typo in a
 deployment fails loudly rather than running with a silently different setting.
 """
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -87,7 +88,9 @@ INSTALLED_APPS = [
     "goodoffices.ledger",
     "goodoffices.consent",
     "goodoffices.meetings",
+    "goodoffices.mail",
     "goodoffices.web",
+    "goodoffices.worker",
 ]
 
 MIDDLEWARE = [
@@ -143,7 +146,9 @@ TEMPLATES = [
 def _database() -> dict[str, Any]:
     url = env("DATABASE_URL")
     if not url:
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        # If it cannot be made, `serve` and `demo` refuse to start with a line that says why (web/startup.py).
+        with contextlib.suppress(OSError):
+            DATA_DIR.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{DATA_DIR / 'goodoffices.sqlite3'}"
     try:
         config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=0))
@@ -276,6 +281,20 @@ if not (DEBUG or DEMO or TESTING):
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("FROM_EMAIL", "goodoffices@localhost")
+# E-mail leaves through the outbox (goodoffices/mail), sent by `goodoffices worker`: a mail server
+# that is slow or down delays the mail, never a request.
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT_SECONDS", 30)
+MAIL_MAX_ATTEMPTS = envint("MAIL_MAX_ATTEMPTS", 10)
+if EMAIL_TIMEOUT < 1 or MAIL_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured("GOODOFFICES_EMAIL_TIMEOUT_SECONDS and GOODOFFICES_MAIL_MAX_ATTEMPTS must be at least 1")
+# How often the worker looks for work, and how old a stored file without its row must be before
+# the worker removes it (an upload in flight has no row yet).
+WORKER_POLL_SECONDS = envint("WORKER_POLL_SECONDS", 5)
+ORPHAN_GRACE_MINUTES = envint("ORPHAN_GRACE_MINUTES", 60)
+if WORKER_POLL_SECONDS < 1 or ORPHAN_GRACE_MINUTES < 1:
+    raise ImproperlyConfigured(
+        "GOODOFFICES_WORKER_POLL_SECONDS and GOODOFFICES_ORPHAN_GRACE_MINUTES must be at least 1"
+    )
 
 LOGGING = {
     "version": 1,

@@ -5,6 +5,7 @@ from goodoffices.api.api import api
 from goodoffices.web import views as web
 
 handler403 = "goodoffices.web.shortcuts.forbidden"
+handler500 = "goodoffices.web.errors.server_error"
 
 urlpatterns = [
     path("", web.home, name="home"),

@@ -40,6 +40,7 @@ class EventKind(models.TextChoices):
     LEDGER_OPENED = "ledger.opened"
     LEDGER_WITNESS_ADDED = "ledger.witness_added"
     LEDGER_WITNESS_REMOVED = "ledger.witness_removed"
+    LEDGER_KEY_ROTATED = "ledger.key_rotated"
     CAUCUS_MESSAGE_POSTED = "caucus.message_posted"
     CAUCUS_DOCUMENT_UPLOADED = "caucus.document_uploaded"
     LEDGER_COVER_OPENED = "ledger.cover_opened"

@@ -110,3 +110,23 @@ class Leaf(models.Model):
 
     def __str__(self) -> str:
         return f"leaf {self.index}"
+
+
+class KeyRotation(models.Model):
+    """The log's signing key handed over to a new one (``goodoffices ledger rotate-key``).
+
+    ``handover`` is the signed note in which the old key names the new one; it is empty only when
+    the operator recorded the old key as lost, and then verifiers holding the old key refuse the new
+    one until they are given it through a channel they trust. Each rotation is a public event.
+    """
+
+    old_key = models.CharField(max_length=400, blank=True, help_text="empty when the old key was lost")
+    new_key = models.CharField(max_length=400, unique=True)
+    handover = models.TextField(blank=True)
+    rotated_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"key handover to {self.new_key}"

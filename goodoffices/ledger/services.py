@@ -1,9 +1,10 @@
-"""Writes of the ledger app: openings, witness registration, received cosignatures."""
+"""Writes of the ledger app: openings, witness registration, received cosignatures, key handovers."""
 
 import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from goodoffices.events.entries import event_canonical
@@ -11,12 +12,23 @@ from goodoffices.events.models import Event, EventKind
 from goodoffices.events.services import event_record
 from goodoffices.lib import audience
 from goodoffices.lib.errors import Invalid
-from goodoffices.lib.ledger import Checkpoint, CosignatureVerifier, Ed25519Verifier
+from goodoffices.lib.ledger import Checkpoint, CosignatureVerifier, Ed25519Signer, Ed25519Verifier, generate_key
 from goodoffices.lib.ledger.errors import LedgerError
 from goodoffices.lib.ledger.note import parse_note
+from goodoffices.lib.ledger.rotation import sign_handover
 
+from .keys import (
+    LogKeyUnavailable,
+    key_path,
+    log_signer,
+    pending_key_discard,
+    pending_key_install,
+    pending_key_read,
+    pending_key_write,
+)
+from .integrate import integrate_epoch
 from .log import LogView, tree_size
-from .models import Cosignature, Leaf, Witness
+from .models import Cosignature, KeyRotation, Leaf, Witness
 
 
 def opening_subject(event: Event) -> str:
@@ -171,3 +183,70 @@ def cosignature_submit(*, note: bytes, log: Ed25519Verifier) -> CosignatureRecei
             defaults={"root": checkpoint.root, "signature": signature},
         )
     return CosignatureReceipt(checkpoint, tuple(sorted(w.name for w, _ in accepted)))
+
+
+@dataclass(frozen=True)
+class KeyHandover:
+    rotation: KeyRotation
+    # True when this call only finished a handover that an earlier, interrupted call recorded.
+    resumed: bool = False
+
+
+def ledger_key_rotate(*, old_key_lost: bool = False, actor: Any = None) -> KeyHandover:
+    """Hand the log over to a new signing key, as a recorded act.
+
+    The old key signs a note naming the new one; the public event ``ledger.key_rotated`` carries
+    it, so verifiers holding the old key follow the handover. The steps: the new key is written
+    beside the old one (``<key>.next``), the event is committed, then the files are renamed (the
+    old key kept as ``<key>.retired-<key id>``). Run again after an interruption, it finishes the
+    recorded handover instead of starting another. With ``old_key_lost`` (the key file is gone for
+    good) the event records a new key that no handover vouches for.
+    """
+    staged = pending_key_read()
+    last = KeyRotation.objects.order_by("-id").first()
+    if staged is not None:
+        if last is not None and last.new_key == staged.verifier.vkey:
+            integrate_epoch(force=True)
+            pending_key_install(_readable_signer())
+            return KeyHandover(last, resumed=True)
+        pending_key_discard()  # written by a run that stopped before recording it: never used
+    old: Ed25519Signer | None = None
+    if old_key_lost:
+        if key_path().exists():
+            raise Invalid.one(
+                "old_key_lost",
+                f"{key_path()} exists: rotate without --old-key-lost, so that the old key signs the handover",
+            )
+        if LogView.current().size == 0:
+            raise Invalid.one("old_key_lost", "the log is empty: create its first key with `goodoffices ledger keygen`")
+    else:
+        old = log_signer()  # LogKeyUnavailable says what is wrong with it
+    skey, new_key = generate_key(settings.LEDGER_ORIGIN)
+    pending_key_write(skey)
+    handover = sign_handover(old, new_key) if old is not None else None
+    old_key = old.verifier.vkey if old is not None else (last.new_key if last is not None else None)
+    try:
+        with transaction.atomic():
+            rotation = KeyRotation.objects.create(old_key=old_key or "", new_key=new_key, handover=handover or "")
+            event_record(
+                kind=EventKind.LEDGER_KEY_ROTATED,
+                actor=actor,
+                subject=rotation,
+                audience=audience.PUBLIC,
+                payload={"old_key": old_key, "new_key": new_key, "handover": handover},
+            )
+    except BaseException:
+        pending_key_discard()
+        raise
+    # The handover enters the log (an epoch of its own, now) before the new key signs anything,
+    # so that a verifier holding the old key finds it under the first checkpoint it cannot check.
+    integrate_epoch(force=True)
+    pending_key_install(old)
+    return KeyHandover(rotation)
+
+
+def _readable_signer() -> Ed25519Signer | None:
+    try:
+        return log_signer()
+    except LogKeyUnavailable:
+        return None

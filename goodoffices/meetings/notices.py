@@ -1,14 +1,17 @@
 """Notices about meetings: in-app notifications and e-mail, each sent only to people who may
-see the record it is about (goodoffices.policies.audience_members)."""
+see the record it is about (goodoffices.policies.audience_members).
+
+E-mail is queued in the outbox in the caller's transaction and sent by the worker after commit
+(goodoffices.mail): the request's answer never depends on a mail server."""
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import models, transaction
+from django.db import models
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
 from goodoffices.accounts.models import User
+from goodoffices.mail.services import Mail, mail_enqueue
 from goodoffices.policies import audience_members
 from goodoffices.processes.models import Process
 
@@ -35,25 +38,22 @@ def notify(
     actor: User | None,
     message: str,
     params: dict[str, str],
-    email: bool = False,
+    email: bool = True,
 ) -> None:
-    """Notify everyone who may read ``subject`` except the actor; e-mail after commit."""
+    """Notify everyone who may read ``subject`` except the actor, in the app and by e-mail (sent
+    by the worker once the caller's transaction commits)."""
     url = _url(subject)
     recipients = [u for u in audience_members(process, record_audience) if actor is None or u.pk != actor.pk]
     Notification.objects.bulk_create(
         Notification(user=u, process=process, message=message, params=params, url=url) for u in recipients
     )
     if email:
-        mails = [(u.email, u.language or settings.LANGUAGE_CODE) for u in recipients if u.email]
-        transaction.on_commit(lambda: _send(mails, message, params, url))
+        site = settings.SITE_URL.rstrip("/")
+        mail_enqueue(_mail(u, message, params, site + url) for u in recipients if u.email)
 
 
-def _send(mails: list[tuple[str, str]], message: str, params: dict[str, str], url: str) -> None:
-    for address, language in mails:
-        with translation.override(language):
-            text = gettext(message) % params
-            body = gettext("%(text)s\n\nOpen it in Good Offices: %(url)s") % {
-                "text": text,
-                "url": settings.SITE_URL.rstrip("/") + url,
-            }
-            send_mail(text, body, None, [address], fail_silently=True)
+def _mail(user: User, message: str, params: dict[str, str], link: str) -> Mail:
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        text = gettext(message) % params
+        body = gettext("%(text)s\n\nOpen it in Good Offices: %(url)s") % {"text": text, "url": link}
+    return Mail(to=user.email, subject=text, body=body)

@@ -2,6 +2,7 @@
 all through the installed console script, as an observer would run it."""
 
 import subprocess
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -81,3 +82,24 @@ def test_verify_fails_with_another_key_or_a_key_that_does_not_parse(demo):
     garbled = run("ledger", "verify", "--log", log_url, "--key", "127.0.0.1:8000/ledger+00000000+AQ==")
     assert garbled.returncode == 2
     assert garbled.stderr.startswith("error: ")
+
+
+def test_verify_reports_the_reason_of_a_checkpoint_the_log_cannot_serve(demo, tmp_path):
+    log_url, data_dir = demo
+    with urllib.request.urlopen(log_url + "/key", timeout=10) as response:
+        vkey = response.read().decode().strip()
+    key_file = data_dir / "ledger.key"
+    aside = tmp_path / "ledger.key"
+    key_file.rename(aside)
+    try:
+        with pytest.raises(urllib.error.HTTPError) as served:
+            urllib.request.urlopen(log_url + "/checkpoint", timeout=10)
+        assert served.value.code == 503
+        reason = served.value.read().decode().strip()
+        result = run("ledger", "verify", "--log", log_url, "--key", vkey)
+    finally:
+        aside.rename(key_file)
+    assert result.returncode == 1
+    # The server's own words, not "missing resource".
+    assert result.stdout.strip() == f"FAILED: the log cannot serve its checkpoint now: checkpoint (HTTP 503): {reason}"
+    assert "missing resource" not in result.stdout

@@ -12,6 +12,7 @@ Modules:
 * :mod:`.tiles`: c2sp.org/tlog-tiles paths, tile data, entry bundles.
 * :mod:`.tile_audit`: client-side recomputation of a tree from its tiles.
 * :mod:`.verify`: ``verify_log`` and ``CheckpointState``.
+* :mod:`.rotation`: key handovers (``ledger.key_rotated``) signed by the old key, and following them.
 * :mod:`.witness`: c2sp.org/tlog-witness ``add-checkpoint`` decisions.
 * :mod:`.export`: zip export archives and their verification.
 * :mod:`.entries`: entries derived from events (public or sealed) and openings.

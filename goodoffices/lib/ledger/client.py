@@ -16,7 +16,7 @@ from pathlib import Path
 
 from goodoffices.lib.ledger import CheckpointState, VerifyResult, verify_log
 from goodoffices.lib.ledger.cosignature import CosignatureSigner, generate_cosigner
-from goodoffices.lib.ledger.errors import LedgerError, ResourceMissingError
+from goodoffices.lib.ledger.errors import LedgerError, ResourceMissingError, ResourceUnavailableError
 from goodoffices.lib.ledger.export import verify_export
 from goodoffices.lib.ledger.note import is_valid_key_name, parse_note, sign_note
 
@@ -25,6 +25,8 @@ from .keyfile import read_secret, write_json_atomically, write_secret
 Fetch = Callable[[str], bytes]
 USER_AGENT = "goodoffices-ledger-client/1"
 TIMEOUT = 30
+# How much of a refusal's body is worth repeating to the person running the client.
+MAX_REASON = 300
 STATE_FILE = "checkpoint.json"
 WITNESS_KEY_FILE = "witness.key"
 
@@ -40,8 +42,20 @@ def _check_url(url: str) -> str:
     return url.rstrip("/")
 
 
+def _reason(exc: urllib.error.HTTPError) -> str:
+    """The server's own words for a refusal: its body's first line, printable and short."""
+    try:
+        body = exc.read(MAX_REASON * 4).decode("utf-8", "replace")
+    except OSError:
+        return ""
+    line = next((part.strip() for part in body.splitlines() if part.strip()), "")
+    line = "".join(ch if ch.isprintable() else "?" for ch in line)
+    return line[:MAX_REASON] + ("…" if len(line) > MAX_REASON else "")
+
+
 def http_fetcher(base_url: str) -> Fetch:
-    """``fetch(path)`` over HTTP; any answer but 200 is a missing resource for the verifier to report."""
+    """``fetch(path)`` over HTTP. A 5xx answer is the log being unavailable, with the server's
+    reason; any other answer but 200 is a missing resource for the verifier to report."""
     base = _check_url(base_url)
 
     def fetch(path: str) -> bytes:
@@ -51,6 +65,11 @@ def http_fetcher(base_url: str) -> Fetch:
                 body: bytes = response.read()
                 return body
         except urllib.error.HTTPError as exc:
+            if exc.code >= 500:
+                reason = _reason(exc)
+                raise ResourceUnavailableError(
+                    f"{path} (HTTP {exc.code})" + (f": {reason}" if reason else "")
+                ) from None
             raise ResourceMissingError(f"{path} (HTTP {exc.code})") from None
 
     return fetch

@@ -84,6 +84,10 @@ class ResourceMissingError(LedgerError, LookupError):
     """A fetch function could not provide a requested resource."""
 
 
+class ResourceUnavailableError(ResourceMissingError):
+    """The log answered but could not serve the resource now (HTTP 5xx); the message carries its reason."""
+
+
 class WitnessError(LedgerError):
     """A witness refuses to cosign a checkpoint."""
 

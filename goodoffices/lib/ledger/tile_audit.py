@@ -15,11 +15,13 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from .errors import BundleFormatError, ResourceMissingError, TileError
+from .errors import BundleFormatError, ResourceMissingError, ResourceUnavailableError, TileError
 from .merkle import EMPTY_ROOT
 from .tiles import TILE_HEIGHT, TILE_WIDTH, Tile, bundles_for_size, decode_bundle, split_tile, tiles_for_size
 
 Fetch = Callable[[str], bytes]
+# Called with each entry's index and bytes as it is read (the verifier looks for key handovers).
+OnEntry = Callable[[int, bytes], None]
 
 # Past this many, listing more entry failures does not help anyone.
 MAX_REPORTED = 50
@@ -59,6 +61,9 @@ def _fetch(fetch: Fetch, tile: Tile, audit: TreeAudit) -> bytes | None:
     """Fetch a tile; a missing partial tile may be replaced by the prefix of its full tile."""
     try:
         return fetch(tile.path)
+    except ResourceUnavailableError as exc:
+        audit.fail("unavailable", f"the log cannot serve {exc}")
+        return None
     except ResourceMissingError:
         pass
     if tile.partial:
@@ -83,7 +88,7 @@ def _reencode_prefix(data: bytes, width: int) -> bytes:
     return b"".join(len(e).to_bytes(2, "big") + e for e in entries)
 
 
-def _leaf_hashes(size: int, fetch: Fetch, audit: TreeAudit) -> list[bytes] | None:  # noqa: C901 - each malformed bundle is named by its own check
+def _leaf_hashes(size: int, fetch: Fetch, audit: TreeAudit, on_entry: OnEntry | None) -> list[bytes] | None:  # noqa: C901 - each malformed bundle is named by its own check
     """Leaf hashes from the entries, cross-checked with the level-0 tiles."""
     hashes: list[bytes | None] = [None] * size
     for bundle in bundles_for_size(size):
@@ -98,6 +103,9 @@ def _leaf_hashes(size: int, fetch: Fetch, audit: TreeAudit) -> list[bytes] | Non
         first = bundle.index * TILE_WIDTH
         sha = hashlib.sha256
         hashes[first : first + len(entries)] = [sha(b"\x00" + e).digest() for e in entries]
+        if on_entry is not None:
+            for i, e in enumerate(entries):
+                on_entry(first + i, e)
         audit.entries_checked += len(entries)
     for tile in (t for t in tiles_for_size(size) if t.level == 0):
         data = _fetch(fetch, tile, audit)
@@ -139,14 +147,18 @@ def _check_upper_tiles(level: int, row: Sequence[bytes], size: int, fetch: Fetch
                 audit.fail("tile-mismatch", f"{tile.path} hash {i} does not match the subtree it covers")
 
 
-def audit_tree(size: int, fetch: Fetch, earlier_sizes: Sequence[int] = ()) -> TreeAudit:
-    """Fetch and recompute the tree of ``size`` leaves; also compute the roots at ``earlier_sizes``."""
+def audit_tree(
+    size: int, fetch: Fetch, earlier_sizes: Sequence[int] = (), on_entry: OnEntry | None = None
+) -> TreeAudit:
+    """Fetch and recompute the tree of ``size`` leaves; also compute the roots at ``earlier_sizes``.
+
+    ``on_entry`` sees every entry read; only a root that matches a signed checkpoint makes them true."""
     audit = TreeAudit(size)
     wanted = sorted({s for s in (*earlier_sizes, size) if 0 <= s <= size})
     if size == 0:
         audit.roots = dict.fromkeys(wanted, EMPTY_ROOT)
         return audit
-    row = _leaf_hashes(size, fetch, audit)
+    row = _leaf_hashes(size, fetch, audit, on_entry)
     if row is None:
         return audit
     # For each wanted size, the complete subtrees its root folds, largest first.

@@ -9,9 +9,17 @@ from typing import Any
 
 from .checkpoint import Checkpoint
 from .cosignature import cosigners_from_vkeys
-from .errors import CheckpointError, LedgerError, NoteError, ResourceMissingError
-from .note import Ed25519Verifier, NoteVerifier, open_note
-from .tile_audit import Failure, Fetch, audit_tree
+from .errors import (
+    CheckpointError,
+    LedgerError,
+    NoteError,
+    ResourceMissingError,
+    ResourceUnavailableError,
+    UnverifiedNoteError,
+)
+from .note import Ed25519Verifier, NoteVerifier, VerifiedNote, open_note, parse_note
+from .rotation import KeyChain, Rotation, follow_rotations, rotation_in_entry
+from .tile_audit import Failure, Fetch, OnEntry, TreeAudit, audit_tree
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,8 @@ class VerifyResult:
     checkpoint: Checkpoint | None = None
     witnesses: tuple[str, ...] = ()
     entries_checked: int = 0
+    # The log's key after following its handovers, when it differs from the key given.
+    handed_over_to: Ed25519Verifier | None = None
 
     @property
     def state(self) -> CheckpointState | None:
@@ -84,8 +94,11 @@ def verify_log(  # noqa: C901 - the verifier names each failure by its own check
     """Verify everything a log serves: checkpoint, cosignatures, tiles, entries and history.
 
     ``fetch`` must raise :class:`ResourceMissingError` for a path it cannot
-    serve. Key strings that do not parse raise; everything about the log
-    itself ends up in the result.
+    serve (:class:`ResourceUnavailableError`, with the server's reason, when
+    the server answered 5xx). Key strings that do not parse raise; everything
+    about the log itself ends up in the result. A checkpoint signed by another
+    key is accepted when the log's own entries hand it over from the given key
+    (see :mod:`.rotation`).
     """
     log = Ed25519Verifier.from_vkey(log_verifier_key)
     witnesses = cosigners_from_vkeys(witness_keys)
@@ -99,18 +112,35 @@ def verify_log(  # noqa: C901 - the verifier names each failure by its own check
 
     try:
         message = fetch("checkpoint")
+    except ResourceUnavailableError as exc:
+        return failed(Failure("unavailable", f"the log cannot serve its checkpoint now: {exc}"))
     except ResourceMissingError:
         return failed(Failure("missing", "missing resource checkpoint"))
     verifiers: list[NoteVerifier] = [log, *witnesses]
+    refusal: Failure | None = None
     try:
         note = open_note(message, verifiers)
         checkpoint = Checkpoint.parse(note.text)
+    except UnverifiedNoteError as exc:
+        refusal = Failure("signature", f"checkpoint signature: {exc}")
     except NoteError as exc:
         return failed(Failure("signature", f"checkpoint signature: {exc}"))
     except CheckpointError as exc:
         return failed(Failure("checkpoint", f"malformed checkpoint: {exc}"))
-    if not any((s.name, s.key_id) == (log.name, log.key_id) for s in note.verified):
-        return failed(Failure("signature", "checkpoint is not signed by the log key"))
+    if refusal is None and not any((s.name, s.key_id) == (log.name, log.key_id) for s in note.verified):
+        refusal = Failure("signature", "checkpoint is not signed by the log key")
+
+    earlier = [previous_state.size] if previous_state else []
+    chain: KeyChain | None = None
+    if refusal is None:
+        audit = _audit(checkpoint.size, fetch, earlier)
+    else:
+        # Not signed by the key we trust: perhaps that key handed the log over to a new one.
+        rotated = _after_rotation(message, fetch, log, witnesses, earlier)
+        if isinstance(rotated, Failure):
+            why = f"; {rotated.message}" if rotated.message else ""
+            return failed(Failure(refusal.code, refusal.message + why))
+        note, checkpoint, audit, chain = rotated
 
     failures: list[Failure] = []
     signed = {(s.name, s.key_id) for s in note.verified}
@@ -119,12 +149,8 @@ def verify_log(  # noqa: C901 - the verifier names each failure by its own check
         failures.append(
             Failure("witnesses", f"{len(cosigned)} of the required {required_witnesses} witness cosignatures present")
         )
-
-    earlier = [previous_state.size] if previous_state and previous_state.size <= checkpoint.size else []
-    try:
-        audit = audit_tree(checkpoint.size, fetch, earlier)
-    except LedgerError as exc:
-        failures.append(Failure("tiles", f"cannot read tiles: {exc}"))
+    if isinstance(audit, Failure):
+        failures.append(audit)
         return failed(*failures, checkpoint=checkpoint, witnesses=cosigned)
     failures.extend(audit.failures)
     if audit.suppressed:
@@ -141,4 +167,55 @@ def verify_log(  # noqa: C901 - the verifier names each failure by its own check
         f"OK: {checkpoint.origin} at size {checkpoint.size}, {audit.entries_checked} entries re-hashed, "
         f"{len(cosigned)}/{required_witnesses} required witnesses"
     )
-    return VerifyResult(True, verdict, [], checkpoint, cosigned, audit.entries_checked)
+    if chain is not None:
+        last = chain.followed[-1]
+        verdict += (
+            f"; the log's key was handed over (entry {last.seq}, signed by the key you gave): "
+            f"from now on verify with --key {chain.key.vkey}"
+        )
+    return VerifyResult(True, verdict, [], checkpoint, cosigned, audit.entries_checked, chain.key if chain else None)
+
+
+def _audit(size: int, fetch: Fetch, earlier: list[int], on_entry: OnEntry | None = None) -> TreeAudit | Failure:
+    try:
+        return audit_tree(size, fetch, [s for s in earlier if s <= size], on_entry)
+    except LedgerError as exc:
+        return Failure("tiles", f"cannot read tiles: {exc}")
+
+
+def _after_rotation(
+    message: bytes,
+    fetch: Fetch,
+    trusted: Ed25519Verifier,
+    witnesses: Sequence[NoteVerifier],
+    earlier: list[int],
+) -> tuple[VerifiedNote, Checkpoint, TreeAudit | Failure, KeyChain] | Failure:
+    """Read the log's key handovers and verify the checkpoint with the key they lead to.
+
+    The entries are read from the tree the (not yet verified) checkpoint describes; they count only
+    because the handover notes in them are signed by ``trusted``, and the root they hash to must then
+    be the one the handed-over key signed. Returns a Failure (its message says why, or is empty when
+    the log simply records no handover) when the checkpoint stays unverified."""
+    try:
+        claimed = Checkpoint.parse(parse_note(message).text)
+    except LedgerError:
+        return Failure("signature", "")
+    rotations: list[Rotation] = []
+
+    def collect(seq: int, entry: bytes) -> None:
+        rotation = rotation_in_entry(seq, entry)
+        if rotation is not None:
+            rotations.append(rotation)
+
+    audit = _audit(claimed.size, fetch, earlier, collect)
+    chain = follow_rotations(trusted, rotations)
+    why = chain.refused[-1] if chain.refused else ""
+    if not chain.followed:
+        return Failure("rotation", why)
+    try:
+        note = open_note(message, [chain.key, *witnesses])
+    except NoteError:
+        return Failure("rotation", why)
+    if not any((s.name, s.key_id) == (chain.key.name, chain.key.key_id) for s in note.verified):
+        return Failure("rotation", why)
+    return note, Checkpoint.parse(note.text), audit, chain

@@ -15,12 +15,12 @@ from ...integrate import integrate_epoch, run_integrator
 from ...keys import LogKeyUnavailable, key_path, log_keygen
 from ...log import LogView
 from ...models import Witness
-from ...services import ledger_open_cover, witness_add, witness_remove
+from ...services import ledger_key_rotate, ledger_open_cover, witness_add, witness_remove
 
 
 class Command(BaseCommand):
     help = (
-        "Operate the transparency log: keygen, export, audit, integrate, open-cover, witness-add, "
+        "Operate the transparency log: keygen, rotate-key, export, audit, integrate, open-cover, witness-add, "
         "witness-list, witness-remove. "
         "(`goodoffices ledger verify` and `verify-export` run without the server; see docs/verification.md.)"
     )
@@ -28,6 +28,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         sub.add_parser("keygen", help="create the log's signing key (refuses to replace one)")
+        rotate = sub.add_parser(
+            "rotate-key", help="hand the log over to a new signing key, the old key signing the handover (an event)"
+        )
+        rotate.add_argument(
+            "--old-key-lost",
+            action="store_true",
+            help="the key file is gone for good: record a new key that no handover vouches for",
+        )
         export = sub.add_parser("export", help="write the log as a zip of its checkpoint, tiles and entry bundles")
         export.add_argument("file", type=Path)
         sub.add_parser("audit", help="re-derive every entry from the events and check every stored hash")
@@ -55,6 +63,25 @@ class Command(BaseCommand):
         vkey = log_keygen()
         self.stdout.write(f"Wrote the log's signing key to {key_path()} (keep it secret, back it up).")
         self.stdout.write(f"Verifier key: {vkey}")
+
+    def do_rotate_key(self, options: dict[str, Any]) -> None:
+        done = ledger_key_rotate(old_key_lost=options["old_key_lost"])
+        rotation = done.rotation
+        if done.resumed:
+            self.stdout.write("Finished the key handover an interrupted run had recorded.")
+        self.stdout.write(f"Wrote the log's new signing key to {key_path()} (keep it secret, back it up).")
+        self.stdout.write(f"New verifier key: {rotation.new_key}")
+        if rotation.handover:
+            self.stdout.write(
+                "The old key signed the handover (public event ledger.key_rotated): verifiers holding the old "
+                "key follow it. The old key file is kept beside the new one as "
+                f"{key_path().name}.retired-*; destroy it once your backups hold the new key."
+            )
+        else:
+            self.stdout.write(
+                "No handover vouches for this key (the old one was lost): verifiers holding the old key will "
+                "refuse the log until you give them the new key through a channel they trust."
+            )
 
     def do_export(self, options: dict[str, Any]) -> None:
         dest: Path = options["file"]

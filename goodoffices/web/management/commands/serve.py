@@ -2,6 +2,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from goodoffices.web.startup import NotReady, check_ready
+
 
 def run_server(*, host: str, port: int, workers: int, threads: int = 8) -> None:
     """Serve the WSGI application with granian (a production server, not runserver).
@@ -35,4 +37,8 @@ class Command(BaseCommand):
         for name in ("port", "workers", "threads"):
             if options[name] < 1:
                 raise CommandError(f"--{name} must be a positive number")
+        try:
+            check_ready(key_required=True)
+        except NotReady as exc:
+            raise CommandError(str(exc)) from None
         run_server(host=options["host"], port=options["port"], workers=options["workers"], threads=options["threads"])

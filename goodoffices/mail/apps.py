@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class MailConfig(AppConfig):
+    name = "goodoffices.mail"
+    label = "mail"
+    verbose_name = "Outgoing e-mail"

@@ -1,0 +1,34 @@
+"""The jobs `goodoffices worker` runs. A later job (such as escalating overdue commitments) is one
+more entry here: a function of the current time that does one bounded pass, safe in two workers."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+
+from goodoffices.caucus.sweep import orphan_files_sweep
+from goodoffices.ledger.integrate import integrate_epoch
+from goodoffices.mail.services import mail_deliver
+
+from .loop import Job
+
+
+def deliver_mail(now: datetime) -> str:
+    return str(mail_deliver(now=now) or "")
+
+
+def sweep_orphan_files(now: datetime) -> str:
+    removed = orphan_files_sweep(older_than=now - timedelta(minutes=settings.ORPHAN_GRACE_MINUTES))
+    return f"removed {len(removed)} stored file(s) that no row refers to" if removed else ""
+
+
+def integrate_ledger(_now: datetime) -> str:
+    """The ledger's epoch, when it is due (one at a time, however many workers run)."""
+    epoch = integrate_epoch()
+    return f"epoch {epoch.number}: {epoch.events} event(s), {epoch.covers} cover entries" if epoch else ""
+
+
+JOBS = (
+    Job("ledger-epoch", integrate_ledger),
+    Job("mail", deliver_mail),
+    Job("orphan-files", sweep_orphan_files, every=timedelta(hours=1)),
+)
