@@ -17,6 +17,7 @@ from goodoffices.lib.ledger.errors import LedgerError
 from goodoffices.lib.ledger.note import parse_note
 from goodoffices.lib.ledger.rotation import sign_handover
 
+from .integrate import integrate_epoch
 from .keys import (
     LogKeyUnavailable,
     key_path,
@@ -26,7 +27,6 @@ from .keys import (
     pending_key_read,
     pending_key_write,
 )
-from .integrate import integrate_epoch
 from .log import LogView, tree_size
 from .models import Cosignature, KeyRotation, Leaf, Witness
 
