@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "goodoffices.ledger",
     "goodoffices.consent",
     "goodoffices.meetings",
+    "goodoffices.texts",
     "goodoffices.web",
 ]
 
