@@ -467,6 +467,15 @@ def _position_view(position: Position, parties: dict[int, str], clause_versions:
     )
 
 
+def position_view(*, position: Position) -> PositionView:
+    """One position as its reader sees it (the reader gave it, or may see it)."""
+    versions = TextVersion.objects.filter(text_id=position.text_id, number=position.text.version).values_list(
+        "clause_versions", flat=True
+    )
+    clause_versions = {k: int(v) for k, v in versions.get().items()}
+    return _position_view(position, {position.party_id: position.party.name}, clause_versions)
+
+
 def text_view(*, user: AnyUser, text: Text) -> TextView:
     """The read model of ``text`` (already visible to ``user``) in a fixed number of queries."""
     roles = roles_for(user, text.process)

@@ -26,7 +26,7 @@ def make_text(world, title: str = "Humanitarian access") -> Text:
     )
 
 
-def trace() -> tuple[int, ...]:
+def trace() -> tuple[object, ...]:
     """Events and every row of a text: what a refused request must leave unchanged."""
     return (
         Event.objects.count(),

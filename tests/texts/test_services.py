@@ -13,7 +13,7 @@ from goodoffices.texts import selectors, services
 from goodoffices.texts.models import Amendment, Position, Text, TextVersion
 from goodoffices.texts.services import ClauseIn, SectionIn
 
-from .conftest import CORRIDOR, make_text, trace
+from .conftest import CORRIDOR, trace
 
 
 def fields(exc: pytest.ExceptionInfo[Invalid]) -> list[str]:
@@ -36,6 +36,12 @@ def current(text: Text) -> TextVersion:
 
 def take_in(world, amendment: Amendment) -> Amendment:
     return services.amendment_decide(actor=world.mediator, amendment=amendment, take_in=True, reason="")
+
+
+def reason(text: Text) -> str:
+    blocking = selectors.text_ready_for_adoption(text=text).blocking
+    assert blocking is not None
+    return blocking.reason
 
 
 def agree_everywhere(world, text: Text) -> None:
@@ -453,10 +459,11 @@ def test_readiness_names_the_first_clause_that_blocks_adoption(world, text):
         ],
     )
     text.refresh_from_db()
-    assert selectors.text_ready_for_adoption(text=text).blocking.reason == "Alpha has given no position"
+    assert reason(text) == "Alpha has given no position"
     agree_everywhere(world, text)
     services.position_set(actor=world.head_b, text=text, clause="review", stance="agree_ad_referendum")
     blocking = selectors.text_ready_for_adoption(text=text).blocking
+    assert blocking is not None
     assert (blocking.clause, blocking.reason) == ("review", "Beta agrees ad referendum only and has yet to confirm")
     services.position_set(actor=world.head_b, text=text, clause="review", stance="agree")
     ready, blocking, version, sha256 = selectors.text_ready_for_adoption(text=text)
@@ -478,9 +485,8 @@ def test_a_caucus_agreement_does_not_make_a_text_ready(world, text):
     for _section, clause in current(text).document().clauses():
         services.position_set(actor=world.head_a, text=text, clause=clause.id, stance="agree")
         services.position_set(actor=world.head_b, text=text, clause=clause.id, stance="agree", audience_name="caucus")
-    readiness = selectors.text_ready_for_adoption(text=text)
-    assert not readiness.ready
-    assert readiness.blocking.reason == "Beta has given no position"
+    assert not selectors.text_ready_for_adoption(text=text).ready
+    assert reason(text) == "Beta has given no position"
 
 
 # --- comments and commitments -----------------------------------------------------------------------
