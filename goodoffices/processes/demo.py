@@ -11,6 +11,7 @@ from goodoffices.accounts.models import User
 from goodoffices.events.models import Event, EventKind
 from goodoffices.events.services import event_record
 from goodoffices.lib import audience
+from goodoffices.texts.demo import demo_text_load
 
 from . import services
 from .models import AppointmentRole, DelegationRole
@@ -120,6 +121,11 @@ def demo_load() -> None:
         head = users[party.name.lower()]
         for role in (DelegationRole.HEAD, DelegationRole.SIGNATORY):
             services.delegation_member_add(actor=operator, party=party, user=head, role=role)
+    demo_text_load(
+        process=process,
+        mediator=users["mediator"],
+        heads={party.name: users[party.name.lower()] for party in process.parties.all()},
+    )
     event_record(
         kind=EventKind.DEMO_LOADED,
         actor=operator,

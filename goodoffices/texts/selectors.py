@@ -187,6 +187,9 @@ def position_is_current(position: Position, clause_versions: dict[str, int]) -> 
 
 @dataclass(frozen=True)
 class Counters:
+    """A text at a glance. A clause is agreed by all when no bracket remains in it and every party's
+    plenary position on its present words is agree or agree ad referendum."""
+
     clauses: int
     open_brackets: int
     agreed_by_all: int
@@ -258,7 +261,7 @@ def _assess(
             if (p := plenary.get((clause.id, party.pk))) is not None and position_is_current(p, clause_versions)
         ]
         stances = [p.stance for p in current]
-        if len(current) == len(parties) and all(s in AGREEMENT for s in stances):
+        if clause.is_clean() and len(current) == len(parties) and all(s in AGREEMENT for s in stances):
             agreed += 1
             ad_referendum += Stance.AGREE_AD_REFERENDUM in stances
         reservation += Stance.RESERVE in stances
@@ -511,7 +514,9 @@ def text_view(*, user: AnyUser, text: Text) -> TextView:
     for view in open_amendments:
         by_clause.setdefault(view.amendment.clause, []).append(view)
     agreed_clauses = {
-        clause.id for _s, clause in document.clauses() if _agreed(clause.id, parties, positions, clause_versions)
+        clause.id
+        for _s, clause in document.clauses()
+        if clause.is_clean() and _agreed(clause.id, parties, positions, clause_versions)
     }
     sections = tuple(
         SectionView(
