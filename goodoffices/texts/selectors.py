@@ -488,6 +488,8 @@ def text_view(*, user: AnyUser, text: Text) -> TextView:
     numbers = document.numbers()
     clause_versions = {k: int(v) for k, v in version.clause_versions.items()}
     parties = tuple(Party.objects.filter(process_id=text.process_id).order_by("id"))
+    for party in parties:
+        party.process = text.process  # the policy reads each party's process: the one already read
     names = {p.pk: p.name for p in parties}
     positions = list(
         Position.objects.filter(text=text)
