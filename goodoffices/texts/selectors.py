@@ -213,12 +213,10 @@ class Blocking:
 
 
 class AdoptionReadiness(NamedTuple):
-    """``(ready, first blocking clause)`` for the version ``version`` whose digest is ``sha256``."""
+    """``(ready, first blocking clause)``: the blocking clause is ``None`` exactly when ready."""
 
     ready: bool
     blocking: Blocking | None
-    version: int
-    sha256: str
 
 
 def _blocking_reason(
@@ -276,15 +274,24 @@ def _assess(
         with_reservation=reservation,
         rejected=rejected,
     )
-    return counters, AdoptionReadiness(blocking is None, blocking, version.number, version.sha256)
+    return counters, AdoptionReadiness(blocking is None, blocking)
 
 
-def text_ready_for_adoption(*, text: Text) -> AdoptionReadiness:
+def text_current_version(text: Text) -> TextVersion:
+    """The current version of ``text`` (read it after locking the text to bind a consent to its
+    ``sha256``: the digest of ``canonical_bytes()``)."""
+    return TextVersion.objects.get(text_id=text.pk, number=text.version)
+
+
+def text_ready_for_adoption(text: Text) -> AdoptionReadiness:
     """Whether the current version of ``text`` may be put to adoption: no bracket remains and every
     party agrees (``agree``, not only ad referendum) in the plenary, on these very words, to every
-    clause. Names the first clause, in reading order, that blocks it. Call it in the adopting
-    transaction after locking the text; consent is then bound to the ``sha256`` it returns."""
-    version = TextVersion.objects.get(text_id=text.pk, number=text.version)
+    clause. Names the first clause, in reading order, that blocks it.
+
+    Adoption calls it in its own transaction after locking the text row
+    (``Text.objects.select_for_update()``: every text service takes that lock first), then binds
+    the consent to ``text_current_version(text).sha256``: nothing can change in between."""
+    version = text_current_version(text)
     parties = list(Party.objects.filter(process_id=text.process_id).order_by("id"))
     positions = Position.objects.filter(text_id=text.pk, audience=audience.PLENARY)
     return _assess(version, version.document(), parties, positions)[1]

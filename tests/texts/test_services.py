@@ -465,7 +465,7 @@ def test_a_position_given_in_caucus_stays_in_the_caucus(world, text):
 
 
 def test_readiness_names_the_first_clause_that_blocks_adoption(world, text):
-    ready, blocking, version, sha256 = selectors.text_ready_for_adoption(text=text)
+    ready, blocking = selectors.text_ready_for_adoption(text)
     assert not ready
     assert blocking is not None
     assert (blocking.clause, blocking.number) == ("corridor", "1")
@@ -486,9 +486,9 @@ def test_readiness_names_the_first_clause_that_blocks_adoption(world, text):
     assert blocking is not None
     assert (blocking.clause, blocking.reason) == ("review", "Beta agrees ad referendum only and has yet to confirm")
     services.position_set(actor=world.head_b, text=text, clause="review", stance="agree")
-    ready, blocking, version, sha256 = selectors.text_ready_for_adoption(text=text)
-    assert (ready, blocking, version) == (True, None, 2)
-    assert sha256 == current(text).sha256
+    assert selectors.text_ready_for_adoption(text) == (True, None)
+    version = selectors.text_current_version(text)
+    assert (version.number, version.sha256) == (2, current(text).sha256)
     assert selectors.text_view(user=world.head_a, text=text).counters.clean
 
 

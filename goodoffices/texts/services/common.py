@@ -16,7 +16,7 @@ from goodoffices.lib.negotiating_text import InsertClause, NegotiatingText, amen
 from goodoffices.policies import Permission, can, may_see, require
 from goodoffices.processes.models import Party
 
-from ..models import Text, TextVersion
+from ..models import Amendment, Text, TextVersion
 
 T = TypeVar("T")
 
@@ -38,7 +38,8 @@ def visible_text(actor: User, text: Text) -> None:
 
 def text_for_update(text: Text) -> Text:
     """Lock the text (the first lock of every text service) and check it may still change."""
-    locked = Text.objects.select_for_update().select_related("process").get(pk=text.pk)
+    # of=("self",): the join reads the process without locking it.
+    locked = Text.objects.select_for_update(of=("self",)).select_related("process").get(pk=text.pk)
     if locked.status != Text.Status.DRAFTING:
         raise Conflict(_("the text is %(status)s and can no longer change") % {"status": locked.get_status_display()})
     return locked
@@ -103,7 +104,7 @@ def version_write(
     document: NegotiatingText,
     note: str = "",
     previous: TextVersion | None = None,
-    amendment: Any = None,
+    amendment: Amendment | None = None,
 ) -> TextVersion:
     """Write ``document`` as the next version of the locked ``text`` and make it current."""
     check_document(document)
