@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "goodoffices.consent",
     "goodoffices.meetings",
     "goodoffices.mail",
+    "goodoffices.texts",
     "goodoffices.web",
     "goodoffices.worker",
 ]

@@ -15,6 +15,7 @@ from .meetings import router as meetings_router
 from .operators import router as operators_router
 from .processes import router as processes_router
 from .schemas import MeOut, TokenIn, TokenOut
+from .texts import router as texts_router
 
 api = NinjaAPI(
     title="Good Offices API",
@@ -70,3 +71,4 @@ api.add_router("", processes_router)
 api.add_router("", meetings_router)
 api.add_router("", caucus_router)
 api.add_router("", operators_router)
+api.add_router("", texts_router)

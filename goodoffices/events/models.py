@@ -44,6 +44,15 @@ class EventKind(models.TextChoices):
     CAUCUS_MESSAGE_POSTED = "caucus.message_posted"
     CAUCUS_DOCUMENT_UPLOADED = "caucus.document_uploaded"
     LEDGER_COVER_OPENED = "ledger.cover_opened"
+    TEXT_CREATED = "text.created"
+    TEXT_REVISED = "text.revised"
+    TEXT_COMMENT_ADDED = "text.comment_added"
+    AMENDMENT_PROPOSED = "amendment.proposed"
+    AMENDMENT_TAKEN_IN = "amendment.taken_in"
+    AMENDMENT_NOT_TAKEN_IN = "amendment.not_taken_in"
+    POSITION_SET = "position.set"
+    COMMITMENT_TAGGED = "commitment.tagged"
+    COMMITMENT_UNTAGGED = "commitment.untagged"
 
 
 class Event(models.Model):

@@ -35,7 +35,7 @@ import html
 import json
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -248,31 +248,44 @@ def _validate(doc: AgreementDoc) -> list[FieldError]:  # noqa: C901 - every rule
             numbers.add(clause.number)
 
     for i, commitment in enumerate(doc.commitments):
-        path = f"commitments[{i}]"
-        if not isinstance(commitment.clause, str) or commitment.clause not in numbers:
-            errors.append(FieldError(f"{path}.clause", f"names no clause of the agreement ({commitment.clause!r})"))
-        if not isinstance(commitment.obligor, int) or commitment.obligor not in party_ids:
-            errors.append(FieldError(f"{path}.obligor", f"names no party of the agreement ({commitment.obligor!r})"))
-        _check_text(errors, f"{path}.action", commitment.action, multiline=True)
-        if not isinstance(commitment.category, str) or not _SLUG.fullmatch(commitment.category):
-            errors.append(FieldError(f"{path}.category", "must be a lowercase slug such as withdrawal_of_troops"))
-        if commitment.deadline is not None and (
-            not isinstance(commitment.deadline, datetime.date) or isinstance(commitment.deadline, datetime.datetime)
-        ):
-            errors.append(FieldError(f"{path}.deadline", "must be a date"))
-        if commitment.schedule is not None:
-            _check_text(errors, f"{path}.schedule", commitment.schedule)
-            if commitment.deadline is not None:
-                errors.append(FieldError(f"{path}.schedule", "a commitment has a deadline or a schedule, not both"))
-        _check_text(errors, f"{path}.verification", commitment.verification, multiline=True, required=False)
-        monitors = commitment.monitors
-        if not isinstance(monitors, tuple):
-            errors.append(FieldError(f"{path}.monitors", "must be a tuple of names"))
-            continue
-        for j, monitor in enumerate(monitors):
-            _check_text(errors, f"{path}.monitors[{j}]", monitor)
-        if all(isinstance(m, str) for m in monitors) and len(set(monitors)) != len(monitors):
-            errors.append(FieldError(f"{path}.monitors", "names a monitor twice"))
+        errors += commitment_problems(commitment, clauses=numbers, parties=party_ids, path=f"commitments[{i}]")
+    return errors
+
+
+def commitment_problems(
+    commitment: Commitment, *, clauses: Set[str], parties: Set[int], path: str = ""
+) -> list[FieldError]:
+    """Every rule ``commitment`` breaks, each on its field (``<path>.action``, or ``action`` without a path).
+
+    ``clauses`` are the clause numbers and ``parties`` the party ids it may name: the same rules
+    an ``AgreementDoc`` applies to each of its commitments, for a commitment tagged while drafting.
+    """
+    errors: list[FieldError] = []
+    prefix = f"{path}." if path else ""
+    if not isinstance(commitment.clause, str) or commitment.clause not in clauses:
+        errors.append(FieldError(f"{prefix}clause", f"names no clause of the agreement ({commitment.clause!r})"))
+    if not isinstance(commitment.obligor, int) or commitment.obligor not in parties:
+        errors.append(FieldError(f"{prefix}obligor", f"names no party of the agreement ({commitment.obligor!r})"))
+    _check_text(errors, f"{prefix}action", commitment.action, multiline=True)
+    if not isinstance(commitment.category, str) or not _SLUG.fullmatch(commitment.category):
+        errors.append(FieldError(f"{prefix}category", "must be a lowercase slug such as withdrawal_of_troops"))
+    if commitment.deadline is not None and (
+        not isinstance(commitment.deadline, datetime.date) or isinstance(commitment.deadline, datetime.datetime)
+    ):
+        errors.append(FieldError(f"{prefix}deadline", "must be a date"))
+    if commitment.schedule is not None:
+        _check_text(errors, f"{prefix}schedule", commitment.schedule)
+        if commitment.deadline is not None:
+            errors.append(FieldError(f"{prefix}schedule", "a commitment has a deadline or a schedule, not both"))
+    _check_text(errors, f"{prefix}verification", commitment.verification, multiline=True, required=False)
+    monitors = commitment.monitors
+    if not isinstance(monitors, tuple):
+        errors.append(FieldError(f"{prefix}monitors", "must be a tuple of names"))
+        return errors
+    for j, monitor in enumerate(monitors):
+        _check_text(errors, f"{prefix}monitors[{j}]", monitor)
+    if all(isinstance(m, str) for m in monitors) and len(set(monitors)) != len(monitors):
+        errors.append(FieldError(f"{prefix}monitors", "names a monitor twice"))
     return errors
 
 

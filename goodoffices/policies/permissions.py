@@ -36,3 +36,11 @@ class Permission(StrEnum):
     COMMUNIQUE_CONSENT = "communique:consent"
     DECLASSIFICATION_REQUEST = "meeting:request_declassification"
     DECLASSIFICATION_CONSENT = "meeting:consent_declassification"
+    # Negotiating texts: kept by the mediators, amended and weighed by the parties.
+    TEXT_CREATE = "process:create_text"
+    TEXT_REVISE = "text:revise"
+    TEXT_COMMENT = "text:comment"
+    AMENDMENT_PROPOSE = "party:propose_amendment"
+    AMENDMENT_DECIDE = "text:decide_amendment"
+    POSITION_SET = "party:set_position"
+    COMMITMENT_TAG = "text:tag_commitment"

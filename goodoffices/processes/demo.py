@@ -12,6 +12,7 @@ from goodoffices.accounts.models import User
 from goodoffices.events.models import Event, EventKind
 from goodoffices.events.services import event_record
 from goodoffices.lib import audience, clock
+from goodoffices.texts.demo import demo_text_load
 
 from . import services
 from .models import AppointmentRole, DelegationRole, Process
@@ -69,6 +70,11 @@ def demo_load() -> None:
         process=process,
         mediator=users["mediator"],
         heads=[users[party.name.lower()] for party in process.parties.order_by("id")],
+    )
+    demo_text_load(
+        process=process,
+        mediator=users["mediator"],
+        heads={party.name: users[party.name.lower()] for party in process.parties.all()},
     )
     operator = users["operator"]
     event_record(
