@@ -358,9 +358,9 @@ def test_a_bell_in_a_communique_is_refused_and_the_public_feed_stays_up(world, a
     assert api.post(url, {"text": "The parties met in Geneva."}, content_type="application/json").status_code == 201
     assert api.put(url, {"text": "The parties met.\x07"}, content_type="application/json").status_code == 422
     communique = Communique.objects.get()
-    services.communique_consent(actor=world.head_a, communique=communique, consent=True)
+    services.communique_consent(actor=world.head_a, communique=communique, consent=True, version=communique.version)
     communique.refresh_from_db()
-    services.communique_consent(actor=world.head_b, communique=communique, consent=True)
+    services.communique_consent(actor=world.head_b, communique=communique, consent=True, version=communique.version)
     feed = client_for("anonymous").get("/register/feed.atom")
     assert feed.status_code == 200
     assert '<summary type="text">The parties met in Geneva.</summary>' in feed.content.decode()
@@ -369,9 +369,9 @@ def test_a_bell_in_a_communique_is_refused_and_the_public_feed_stays_up(world, a
 def test_a_text_stored_before_the_validator_does_not_take_the_feed_down(world, client_for):
     meeting = hold(world, confirm(world, propose(world)))
     communique = services.communique_draft(actor=world.mediator, meeting=meeting, text="Agreed")
-    services.communique_consent(actor=world.head_a, communique=communique, consent=True)
+    services.communique_consent(actor=world.head_a, communique=communique, consent=True, version=communique.version)
     communique.refresh_from_db()
-    services.communique_consent(actor=world.head_b, communique=communique, consent=True)
+    services.communique_consent(actor=world.head_b, communique=communique, consent=True, version=communique.version)
     # As an older version of the platform could have stored it.
     Communique.objects.filter(pk=communique.pk).update(text="Agreed\x07 <b>in full</b>")
     feed = client_for("anonymous").get("/register/feed.atom")

@@ -94,7 +94,9 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["seq"]
-        indexes = [models.Index(fields=["process", "audience", "seq"])]
+        # (process, seq): a reader's newest events are read backwards along it, whatever the set of
+        # audiences the reader may see (an IN over audiences cannot use the first index's order).
+        indexes = [models.Index(fields=["process", "audience", "seq"]), models.Index(fields=["process", "seq"])]
         constraints = [
             # Conditional, so that adding it never rebuilds the append-only table.
             models.UniqueConstraint(
