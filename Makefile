@@ -7,7 +7,7 @@ BIN := .venv/bin
 # `make test XDIST=` runs it in one process.
 XDIST ?= -n auto
 
-.PHONY: demo test lint typecheck test-sqlite test-postgres test-browser messages install install-dev chromium bench bench-ledger bench-analytics clean
+.PHONY: demo test lint typecheck test-sqlite test-postgres test-browser messages install install-dev chromium bench bench-ledger bench-analytics bench-serve clean
 
 .venv/.installed: requirements.txt pyproject.toml scripts/bootstrap
 	scripts/bootstrap requirements.txt
@@ -68,6 +68,14 @@ bench-analytics: .venv/.installed-dev
 	  if command -v uv >/dev/null 2>&1; then uv pip install --quiet --python $(BIN)/python negmas==$(NEGMAS_VERSION); \
 	  else $(BIN)/python -m pip install --quiet negmas==$(NEGMAS_VERSION); fi; }
 	$(BIN)/python benchmarks/analytics.py
+
+# The platform under load: wrk (Debian's, installed here when missing) at 8 connections against
+# `goodoffices demo` on SQLite and `goodoffices serve` on PostgreSQL (when it answers), at 10^3
+# and 10^5 events. The PostgreSQL database named here is a scratch one: it is dropped first.
+BENCH_SERVE_PG ?= postgres://postgres@127.0.0.1:5432/goodoffices_bench_serve
+bench-serve: .venv/.installed-dev
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python benchmarks/serve.py --pg $(BENCH_SERVE_PG)
 
 clean:
 	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache

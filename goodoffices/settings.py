@@ -5,6 +5,7 @@ deployment fails loudly rather than running with a silently different setting.
 """
 
 import contextlib
+import importlib
 import os
 import sys
 from pathlib import Path
@@ -176,6 +177,51 @@ def _database() -> dict[str, Any]:
 
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+def _redis_url() -> str:
+    """GOODOFFICES_REDIS_URL, checked: a redis://, rediss:// or unix:// URL, and the client installed.
+    The URL is never echoed back: it may carry a password."""
+    url = env("REDIS_URL")
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    try:
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        raise ImproperlyConfigured("GOODOFFICES_REDIS_URL has a port that is not a number") from None
+    if parts.scheme not in ("redis", "rediss", "unix") or not (parts.hostname or parts.path):
+        raise ImproperlyConfigured(
+            "GOODOFFICES_REDIS_URL must be a redis://, rediss:// or unix:// URL such as redis://127.0.0.1:6379/0"
+        )
+    try:
+        # Django's Redis cache backend needs the client library, an optional dependency.
+        importlib.import_module("redis")
+    except ImportError:
+        raise ImproperlyConfigured(
+            "GOODOFFICES_REDIS_URL is set but the Python package 'redis' is not installed (pip install 'redis>=5')"
+        ) from None
+    return url
+
+
+# Several app servers behind one proxy share one database and keep nothing of their own between
+# requests (docs/operators.md): sessions and failed sign-ins (django-axes) are rows in the
+# database, and so is the cache (`goodoffices createcachetable` makes its table), unless
+# GOODOFFICES_REDIS_URL names a Redis server: then the cache is there, and sessions are read
+# through it and written to both (`cached_db`), so a session survives a restart of Redis.
+REDIS_URL = _redis_url()
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "goodoffices",
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "goodoffices_cache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -15,13 +15,14 @@ from ...integrate import integrate_epoch, run_integrator
 from ...keys import LogKeyUnavailable, key_path, log_keygen
 from ...log import LogView
 from ...models import Witness
+from ...publish import PublishRefused, ledger_publish
 from ...services import ledger_key_rotate, ledger_open_cover, witness_add, witness_remove
 
 
 class Command(BaseCommand):
     help = (
-        "Operate the transparency log: keygen, rotate-key, export, audit, integrate, open-cover, witness-add, "
-        "witness-list, witness-remove. "
+        "Operate the transparency log: keygen, rotate-key, export, publish, audit, integrate, open-cover, "
+        "witness-add, witness-list, witness-remove. "
         "(`goodoffices ledger verify` and `verify-export` run without the server; see docs/verification.md.)"
     )
 
@@ -38,6 +39,13 @@ class Command(BaseCommand):
         )
         export = sub.add_parser("export", help="write the log as a zip of its checkpoint, tiles and entry bundles")
         export.add_argument("file", type=Path)
+        publish = sub.add_parser(
+            "publish", help="write the checkpoint, tiles and entry bundles as files, for a static server or CDN"
+        )
+        publish.add_argument("--to", type=Path, required=True, metavar="DIR", help="the directory served as <log>/")
+        publish.add_argument(
+            "--recheck", action="store_true", help="compare every file already there with the log, not only new ones"
+        )
         sub.add_parser("audit", help="re-derive every entry from the events and check every stored hash")
         add = sub.add_parser("witness-add", help="register a witness by its cosignature verifier key")
         add.add_argument("vkey")
@@ -116,6 +124,19 @@ class Command(BaseCommand):
     def do_open_cover(self, options: dict[str, Any]) -> None:
         event = ledger_open_cover(index=options["index"])
         self.stdout.write(f"Opened leaf {options['index']} as a cover entry (public event {event.public_id})")
+
+    def do_publish(self, options: dict[str, Any]) -> None:
+        """The log as static files under --to (goodoffices/ledger/publish.py; docs/operators.md)."""
+        dest: Path = options["to"]
+        try:
+            done = ledger_publish(dest, recheck=options["recheck"])
+        except PublishRefused as exc:
+            raise CommandError(str(exc)) from None
+        since = f", {done.skipped} published with the checkpoint at size {done.previous}" if done.skipped else ""
+        self.stdout.write(
+            f"Published the log at size {done.size} to {dest}: {done.written} files written, "
+            f"{done.unchanged} already there{since}"
+        )
 
     def do_audit(self, options: dict[str, Any]) -> None:
         size, problems = audit_log()
