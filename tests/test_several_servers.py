@@ -256,6 +256,10 @@ class Client:
         return self.post("/login/", {"username": username, "password": password, "otp": ""})[0]
 
 
+# The step every epoch is padded to (the serve default).
+STEP = 16
+
+
 def checkpoint_size(note: str) -> int:
     return int(note.splitlines()[1])
 
@@ -286,14 +290,17 @@ def test_two_servers_share_sessions_throttling_and_the_ledger(shared_database, s
                 keys = importlib.import_module("redis").Redis.from_url(redis_url).keys("goodoffices:*")
                 assert keys, "the session is not in Redis"
 
-            # A write on B, with the session and the CSRF token A gave: both servers then sign
-            # the same, larger tree.
+            # A write on B, with the session and the CSRF token A gave; once the integrator (a
+            # process of its own, beside both servers) closes the epoch, both servers sign the same
+            # tree, larger by one step: the event and the cover entries that pad it.
             status, page = on_b.post("/account/tokens/", {"name": "from server B"})
             assert status == 200
             assert re.search(r"go_[A-Za-z0-9_-]{20,}", page)
+            assert Client(a).get("/ledger/checkpoint")[1] == first  # nothing beyond the last epoch
+            subprocess.run([GOODOFFICES, "ledger", "integrate", "--now"], env=env, check=True, capture_output=True)
             after = Client(a).get("/ledger/checkpoint")[1]
             assert Client(b).get("/ledger/checkpoint")[1] == after
-            assert checkpoint_size(after) == checkpoint_size(first) + 1
+            assert checkpoint_size(after) == checkpoint_size(first) + STEP
 
             # Signed out on B: the cookie no longer signs anyone in on A.
             assert on_b.post("/logout/", {})[0] == 302
