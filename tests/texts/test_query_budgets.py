@@ -10,18 +10,20 @@ from goodoffices.texts import services
 
 from .conftest import make_text
 
-# Budgets as measured when they were set; lowering one is welcome, raising one needs a reason.
+# Budgets as measured when they were set (tightened to the counts measured on 30 November 2026);
+# lowering one is welcome, raising one needs a reason. The text itself reads six kinds of record
+# (version, parties, positions, comments, commitments, amendments) besides who asks.
 BUDGETS = {
-    "web texts": ("web", "head_a", "/processes/{process}/texts/", 15),
-    "web text": ("web", "head_a", "/texts/{text}/", 20),
-    "web text (mediator)": ("web", "mediator", "/texts/{text}/", 20),
-    "web versions": ("web", "head_b", "/texts/{text}/versions/", 14),
-    "api texts": ("api", "head_a", "/api/v1/processes/{process}/texts", 14),
-    "api text": ("api", "head_b", "/api/v1/texts/{text}", 17),
-    "api versions": ("api", "head_a", "/api/v1/texts/{text}/versions", 11),
-    "api amendments": ("api", "head_a", "/api/v1/texts/{text}/amendments", 11),
-    "api comments": ("api", "delegate_a", "/api/v1/texts/{text}/comments", 11),
-    "api commitments": ("api", "mediator", "/api/v1/texts/{text}/commitments", 12),
+    "web texts": ("web", "head_a", "/processes/{process}/texts/", 8),
+    "web text": ("web", "head_a", "/texts/{text}/", 16),
+    "web text (mediator)": ("web", "mediator", "/texts/{text}/", 16),
+    "web versions": ("web", "head_b", "/texts/{text}/versions/", 10),
+    "api texts": ("api", "head_a", "/api/v1/processes/{process}/texts", 5),
+    "api text": ("api", "head_b", "/api/v1/texts/{text}", 11),
+    "api versions": ("api", "head_a", "/api/v1/texts/{text}/versions", 5),
+    "api amendments": ("api", "head_a", "/api/v1/texts/{text}/amendments", 5),
+    "api comments": ("api", "delegate_a", "/api/v1/texts/{text}/comments", 5),
+    "api commitments": ("api", "mediator", "/api/v1/texts/{text}/commitments", 6),
 }
 
 
