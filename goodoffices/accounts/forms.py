@@ -1,10 +1,10 @@
-import zoneinfo
-
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm, UsernameField
 from django.contrib.auth.signals import user_login_failed
 from django.utils.translation import gettext_lazy as _
+
+from goodoffices.lib import zones
 
 from .models import User
 from .services import totp_verify, user_password_reset
@@ -62,7 +62,7 @@ class PasswordResetSetForm(SetPasswordForm):  # type: ignore[type-arg]
 
 
 def _timezone_choices() -> list[tuple[str, str]]:
-    return [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
+    return [(tz, tz) for tz in zones.choices()]
 
 
 class PreferencesForm(forms.Form):

@@ -1,4 +1,3 @@
-import zoneinfo
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
@@ -7,9 +6,11 @@ from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from goodoffices.lib import zones
+
 
 def validate_timezone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    if value not in zones.available():
         raise ValidationError(_("%(value)s is not an IANA time zone"), params={"value": value})
 
 

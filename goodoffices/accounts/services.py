@@ -8,7 +8,6 @@ admin shows accounts but changes none of them.
 import hashlib
 import hmac
 import secrets
-import zoneinfo
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,7 +22,7 @@ from django.utils import timezone
 
 from goodoffices.events.models import EventKind
 from goodoffices.events.services import event_record
-from goodoffices.lib import audience
+from goodoffices.lib import audience, zones
 from goodoffices.lib.errors import FieldError, Invalid, NotFound
 
 from .models import ApiToken, User
@@ -176,7 +175,7 @@ def user_password_reset(*, user: User, password: str) -> None:
 @transaction.atomic
 def user_preferences_set(*, user: User, timezone_name: str, language: str) -> None:
     errors = []
-    if timezone_name not in zoneinfo.available_timezones():
+    if timezone_name not in zones.available():
         errors.append(FieldError("timezone", f"{timezone_name!r} is not an IANA time zone"))
     if language and language not in dict(settings.LANGUAGES):
         errors.append(FieldError("language", f"{language!r} is not a supported language"))

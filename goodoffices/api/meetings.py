@@ -1,4 +1,3 @@
-import zoneinfo
 from datetime import datetime
 from typing import Annotated
 
@@ -8,6 +7,7 @@ from ninja.responses import Status
 from pydantic import StringConstraints
 
 from goodoffices.accounts.models import User, signed_in
+from goodoffices.lib import zones
 from goodoffices.lib.errors import Invalid
 from goodoffices.meetings import selectors, services, terms
 from goodoffices.meetings.models import Communique, MeetingFormat, Modality, Proposal
@@ -34,7 +34,7 @@ class ProposalIn(Input):
     title: Annotated[str, line(terms.MAX_TITLE)]
     format: Annotated[str, one_of(MeetingFormat.values)]
     venue: Annotated[str, line(terms.MAX_VENUE)]
-    timezone: Annotated[str, one_of(zoneinfo.available_timezones())]
+    timezone: Annotated[str, one_of(zones.available())]
     slots: list[SlotBody] = Field(max_length=terms.MAX_SLOTS, json_schema_extra={"minItems": 1})
     # Topics of the mandate's scope.
     agenda: list[Annotated[str, TOPIC]] = Field(

@@ -1,4 +1,3 @@
-import zoneinfo
 from datetime import UTC, datetime
 from typing import Any
 
@@ -7,6 +6,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
+from goodoffices.lib import zones
 from goodoffices.processes.models import Process
 
 from .models import MeetingFormat, Modality
@@ -53,7 +53,7 @@ class ProposalForm(forms.Form):
     def __init__(self, *args: object, process: Process, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["agenda"].choices = [(t, t) for t in process.mandate_version.scope]  # type: ignore[attr-defined]
-        self.fields["timezone"].choices = [(z, z) for z in sorted(zoneinfo.available_timezones())]  # type: ignore[attr-defined]
+        self.fields["timezone"].choices = [(z, z) for z in zones.choices()]  # type: ignore[attr-defined]
         for i in range(SLOT_ROWS):
             required = i == 0
             self.fields[f"slot{i}_start"] = VenueTimeField(

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from goodoffices.lib import clock, text
+from goodoffices.lib import clock, text, zones
 from goodoffices.lib.errors import FieldError, Invalid
 from goodoffices.processes.models import Process
 
@@ -132,7 +132,7 @@ def _single_line(value: str, name: str, missing: str, limit: int, errors: list[F
 
 
 def _zone(name: str, errors: list[FieldError]) -> zoneinfo.ZoneInfo | None:
-    if name not in zoneinfo.available_timezones():
+    if name not in zones.available():
         errors.append(FieldError("timezone", f"{name!r} is not an IANA time zone"))
         return None
     return zoneinfo.ZoneInfo(name)
