@@ -92,6 +92,11 @@ def child(calls: int) -> None:
         ("proposal", proposal),
         ("readiness", readiness),
     ]
+    measure(operations, calls)
+    profile(operations, calls)
+
+
+def measure(operations: list[tuple[str, Callable[[], None]]], calls: int) -> None:
     for name, call in operations:
         for _ in range(10):  # warm caches, connections and imports
             call()
@@ -104,14 +109,17 @@ def child(calls: int) -> None:
             f"  {calls / wall:7.0f} calls/s in one thread",
             flush=True,
         )
+
+
+def profile(operations: list[tuple[str, Callable[[], None]]], calls: int) -> None:
     for name, call in operations:
-        profile = cProfile.Profile()
-        profile.enable()
+        profiler = cProfile.Profile()
+        profiler.enable()
         for _ in range(max(calls // 3, 10)):
             call()
-        profile.disable()
+        profiler.disable()
         out = io.StringIO()
-        stats = pstats.Stats(profile, stream=out).strip_dirs().sort_stats("cumulative")
+        stats = pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("cumulative")
         stats.print_stats(14)
         lines = [line for line in out.getvalue().splitlines() if line.strip()]
         start = next(i for i, line in enumerate(lines) if line.lstrip().startswith("ncalls"))
@@ -154,7 +162,8 @@ def main() -> None:
         except Exception as exc:  # noqa: BLE001 - any failure means "no PostgreSQL here"
             print(f"PostgreSQL: skipped ({exc.__class__.__name__}: {exc})".splitlines()[0])
             return
-        pg_env = clean_env(DATABASE_URL=PG_URL, DATA_DIR=tmp, SECRET_KEY=secrets.token_urlsafe(50), SSL_REDIRECT="false")
+        secret = secrets.token_urlsafe(50)
+        pg_env = clean_env(DATABASE_URL=PG_URL, DATA_DIR=tmp, SECRET_KEY=secret, SSL_REDIRECT="false")
         run("PostgreSQL (production settings)", pg_env, args.calls)
 
 
