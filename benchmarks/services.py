@@ -9,9 +9,10 @@ Each database is measured in a child process of its own (Django's settings are p
 scratch database loaded with the demo. For each operation it prints the mean CPU time of this process
 per call (``time.process_time``: Python, Django and the database driver; PostgreSQL's own work is in
 another process and is not counted, SQLite's is), the wall time per call, and hence the rate one
-thread reaches; then the ten functions with the most cumulative time in a profile of one run of
-each. The ledger leaf is not part of a call since epochs (issue 15): the integrator appends leaves
-once per epoch; `benchmarks/epochs.py` measures that side.
+thread reaches; then the functions with the most cumulative time in a profile of one run of each.
+Each call runs with the roles cache open, as under a request. The ledger leaf is not part of a call
+since epochs (issue 15): the integrator appends leaves once per epoch; `benchmarks/epochs.py`
+measures that side.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ def child(calls: int) -> None:
     from goodoffices.meetings.models import Proposal
     from goodoffices.meetings.services import proposal_create, readiness_set
     from goodoffices.meetings.terms import ProposalTerms, SlotIn
+    from goodoffices.policies.roles import roles_cache
     from goodoffices.processes.demo import demo_load
     from goodoffices.processes.models import Process
 
@@ -87,10 +89,19 @@ def child(calls: int) -> None:
         n = next(toggles)
         readiness_set(actor=head, proposal=proposals[n % len(proposals)], ready=(n // len(proposals)) % 2 == 0)
 
+    def in_request(call: Callable[[], None]) -> Callable[[], None]:
+        """As a request runs it: the roles cache open (the middleware's), so roles are read once."""
+
+        def run() -> None:
+            with roles_cache():
+                call()
+
+        return run
+
     operations: list[tuple[str, Callable[[], None]]] = [
-        ("caucus message", message),
-        ("proposal", proposal),
-        ("readiness", readiness),
+        ("caucus message", in_request(message)),
+        ("proposal", in_request(proposal)),
+        ("readiness", in_request(readiness)),
     ]
     measure(operations, calls)
     profile(operations, calls)
