@@ -7,7 +7,7 @@ BIN := .venv/bin
 # `make test XDIST=` runs it in one process.
 XDIST ?= -n auto
 
-.PHONY: demo test lint typecheck test-sqlite test-postgres test-browser messages install install-dev chromium bench bench-ledger bench-analytics bench-serve clean
+.PHONY: demo test lint typecheck test-sqlite test-postgres test-browser messages install install-dev chromium bench bench-ledger bench-analytics bench-serve bench-services clean
 
 .venv/.installed: requirements.txt pyproject.toml scripts/bootstrap
 	scripts/bootstrap requirements.txt
@@ -76,6 +76,10 @@ BENCH_SERVE_PG ?= postgres://postgres@127.0.0.1:5432/goodoffices_bench_serve
 bench-serve: .venv/.installed-dev
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python benchmarks/serve.py --pg $(BENCH_SERVE_PG)
+
+# CPU per service call (a caucus message, a proposal, a readiness) with a profile.
+bench-services: .venv/.installed-dev
+	$(BIN)/python benchmarks/services.py
 
 clean:
 	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache
