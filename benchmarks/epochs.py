@@ -2,7 +2,7 @@
 they replaced, and the time to integrate one epoch, on SQLite and on PostgreSQL (when one answers).
 
 Run: ``make bench-epochs``, or
-``.venv/bin/python benchmarks/epochs.py [--writes 300] [--rounds 3] [--threads 4] [--pg URL | --no-pg]``.
+``.venv/bin/python benchmarks/epochs.py [--writes 150] [--rounds 6] [--threads 4] [--pg URL | --no-pg]``.
 Prints figures as tables; asserts only that every log it built passes ``goodoffices ledger audit``.
 
 Each database gets a fresh scratch copy (a temporary SQLite file; for PostgreSQL the database
@@ -195,13 +195,14 @@ def child(args: argparse.Namespace) -> dict[str, Any]:  # noqa: C901 - one datab
 
     writes: dict[str, Callable[[int], None]] = {WRITES[0]: post, WRITES[1]: record}
 
-    def timed_writes(write: Callable[[int], None], count: int) -> float:
-        start = time.perf_counter()
+    def timed_writes(write: Callable[[int], None], count: int) -> tuple[float, float]:
+        """(wall seconds, this process's CPU seconds) of ``count`` writes one after another."""
+        start, cpu = time.perf_counter(), time.process_time()
         for n in range(count):
             write(n)
-        return time.perf_counter() - start
+        return time.perf_counter() - start, time.process_time() - cpu
 
-    def timed_threads(count: int, threads: int) -> float:
+    def timed_threads(count: int, threads: int) -> tuple[float, float]:
         barrier = threading.Barrier(threads + 1)
         errors: list[BaseException] = []
 
@@ -219,10 +220,10 @@ def child(args: argparse.Namespace) -> dict[str, Any]:  # noqa: C901 - one datab
         for worker in workers:
             worker.start()
         barrier.wait()
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         for worker in workers:
             worker.join()
-        elapsed = time.perf_counter() - start
+        elapsed = time.perf_counter() - start, time.process_time() - cpu
         if errors:
             raise errors[0]
         return elapsed
@@ -234,23 +235,24 @@ def child(args: argparse.Namespace) -> dict[str, Any]:  # noqa: C901 - one datab
         timed_writes(record, 30)
         end(mode)
 
-    rates: dict[str, dict[str, list[float]]] = {w: {m: [] for m in MODES} for w in WRITES}
-    threaded: dict[str, list[float]] = {m: [] for m in MODES}
+    together = f"caucus message, {args.threads} writers at once"
+    labels = [*WRITES, together] if args.threads > 1 else list(WRITES)
+    # Per write and mode, each round's [writes per second, ms of this process's CPU per write].
+    rates: dict[str, dict[str, list[list[float]]]] = {w: {m: [] for m in MODES} for w in labels}
     for round_ in range(args.rounds):
-        for mode in MODES:
-            for label, write in writes.items():
+        # Each round starts with another mode, so that none always runs first or last.
+        for mode in MODES[round_ % 3 :] + MODES[: round_ % 3]:
+            for label in labels:
                 begin(mode)
-                seconds = timed_writes(write, args.writes)
+                if label == together:
+                    count = args.writes // args.threads * args.threads
+                    wall, cpu = timed_threads(count, args.threads)
+                else:
+                    count = args.writes
+                    wall, cpu = timed_writes(writes[label], count)
                 end(mode)
-                rates[label][mode].append(args.writes / seconds)
-                say(f"round {round_ + 1}: {label}, {mode}: {args.writes / seconds:,.0f} writes/s")
-            if args.threads > 1:
-                begin(mode)
-                total = args.writes // args.threads * args.threads
-                seconds = timed_threads(total, args.threads)
-                end(mode)
-                threaded[mode].append(total / seconds)
-                say(f"round {round_ + 1}: {args.threads} writers, {mode}: {total / seconds:,.0f} writes/s")
+                rates[label][mode].append([count / wall, 1000 * cpu / count])
+                say(f"round {round_ + 1}: {label}, {mode}: {count / wall:,.0f} writes/s")
     integrate_epoch(force=True)
     size, problems = audit_log()
     if problems:
@@ -275,10 +277,11 @@ def child(args: argparse.Namespace) -> dict[str, Any]:  # noqa: C901 - one datab
     for count in args.epochs:
         times: list[float] = []
         appended = 0
-        before = 0
+        trees: list[int] = []
         for _ in range(args.epoch_rounds):
             pend(count)
             before = LedgerState.objects.get(id=1).size
+            trees.append(before)
             start = time.perf_counter()
             epoch = integrate_epoch(force=True)
             times.append(time.perf_counter() - start)
@@ -286,7 +289,7 @@ def child(args: argparse.Namespace) -> dict[str, Any]:  # noqa: C901 - one datab
             assert epoch.events == count
             appended = epoch.events + epoch.covers
             say(f"epoch of {count:,} pending events at tree size {before:,}: {times[-1]:.2f} s")
-        epochs.append({"pending": count, "leaves": appended, "tree": before, "seconds": times})
+        epochs.append({"pending": count, "leaves": appended, "trees": trees, "seconds": times})
     size, problems = audit_log()
     if problems:
         raise SystemExit(f"the log the epoch benchmark built does not pass the audit: {problems[:3]}")
@@ -294,8 +297,6 @@ def child(args: argparse.Namespace) -> dict[str, Any]:  # noqa: C901 - one datab
     return {
         "database": "PostgreSQL" if connection.vendor == "postgresql" else "SQLite",
         "rates": rates,
-        "threaded": threaded,
-        "threads": args.threads,
         "epochs": epochs,
         "size": size,
         "messages": CaucusMessage.objects.count(),
@@ -368,20 +369,22 @@ def uptime() -> str:
 
 def print_tables(results: list[dict[str, Any]]) -> None:
     print()
-    print("Write rate (writes per second, each write one committed transaction; median of the rounds):")
+    print("Write rate: each write one committed transaction; median of the rounds (and their range), the")
+    print("benchmark process's own CPU per write, and the rate beside the pre-epoch append's:")
     print()
-    header = f"| database | write | {' | '.join(MODES)} | epochs / pre-epoch |"
-    print(header)
-    print("|" + " --- |" * (header.count("|") - 1))
+    print("| database | write | mode | writes/s | range over rounds | CPU ms/write | vs pre-epoch append |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
     for result in results:
-        rows = [(w, result["rates"][w]) for w in WRITES]
-        if result["threads"] > 1:
-            rows.append((f"caucus message, {result['threads']} writers at once", result["threaded"]))
-        for label, by_mode in rows:
-            medians = {m: statistics.median(by_mode[m]) for m in MODES}
-            cells = " | ".join(f"{medians[m]:,.0f}" for m in MODES)
-            ratio = medians["epochs"] / medians["pre-epoch append"]
-            print(f"| {result['database']} | {label} | {cells} | {ratio:.2f}x |")
+        for label, by_mode in result["rates"].items():
+            before = statistics.median(rate for rate, _ in by_mode["pre-epoch append"])
+            for mode in MODES:
+                rates = [rate for rate, _ in by_mode[mode]]
+                cpu = statistics.median(ms for _, ms in by_mode[mode])
+                median = statistics.median(rates)
+                print(
+                    f"| {result['database']} | {label} | {mode} | {median:,.0f} | {min(rates):,.0f}–{max(rates):,.0f} "
+                    f"| {cpu:.2f} | {median / before:.2f}x |"
+                )
     print()
     print("Integration of one epoch (one transaction; median of the rounds):")
     print()
@@ -390,8 +393,9 @@ def print_tables(results: list[dict[str, Any]]) -> None:
     for result in results:
         for epoch in result["epochs"]:
             seconds = statistics.median(epoch["seconds"])
+            trees = f"{epoch['trees'][0]:,}–{epoch['trees'][-1]:,}"
             print(
-                f"| {result['database']} | {epoch['pending']:,} | {epoch['leaves']:,} | {epoch['tree']:,} "
+                f"| {result['database']} | {epoch['pending']:,} | {epoch['leaves']:,} | {trees} "
                 f"| {seconds:.2f} | {epoch['pending'] / seconds:,.0f} |"
             )
     print()
@@ -399,8 +403,8 @@ def print_tables(results: list[dict[str, Any]]) -> None:
 
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--writes", type=int, default=300, help="writes per mode and round")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--writes", type=int, default=150, help="writes per mode and round")
+    parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--threads", type=int, default=4, help="writers at once for the concurrent row (1: none)")
     parser.add_argument(
         "--epochs",
