@@ -7,7 +7,7 @@ BIN := .venv/bin
 # `make test XDIST=` runs it in one process.
 XDIST ?= -n auto
 
-.PHONY: demo test lint typecheck test-sqlite test-postgres test-browser messages install install-dev chromium bench bench-ledger bench-analytics bench-serve bench-services clean
+.PHONY: demo test lint typecheck test-sqlite test-postgres test-browser messages install install-dev chromium bench bench-ledger bench-analytics bench-serve bench-services bench-epochs clean
 
 .venv/.installed: requirements.txt pyproject.toml scripts/bootstrap
 	scripts/bootstrap requirements.txt
@@ -80,6 +80,13 @@ bench-serve: .venv/.installed-dev
 # CPU per service call (a caucus message, a proposal, a readiness) with a profile.
 bench-services: .venv/.installed-dev
 	$(BIN)/python benchmarks/services.py
+
+# The ledger's epochs: the write rate beside the per-transaction append they replaced, and the
+# integration of one epoch of 10^3 and 10^4 events, on SQLite and PostgreSQL (when it answers).
+# The PostgreSQL database named here is a scratch one: it is dropped first.
+BENCH_EPOCHS_PG ?= postgres://postgres@127.0.0.1:5432/goodoffices_bench_epochs
+bench-epochs: .venv/.installed-dev
+	$(BIN)/python benchmarks/epochs.py --pg $(BENCH_EPOCHS_PG)
 
 clean:
 	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache

@@ -9,11 +9,14 @@ from collections.abc import Iterator
 
 from goodoffices.events.models import Event
 from goodoffices.lib.ledger import leaf_hash, node_hash, stored_hash_count
+from goodoffices.lib.ledger.progress import SILENT, Progress
 
 from .log import leaf_entry
 from .models import Leaf, LedgerState, StoredHash
 
 MAX_LISTED = 100
+# Leaves checked between two reports to the progress bar.
+PROGRESS_EVERY = 1024
 
 
 class _Rows:
@@ -35,15 +38,26 @@ class _Rows:
         return [index for index, _ in self._it]
 
 
-def audit_log() -> tuple[int, list[str]]:
-    """Return the tree size and the list of problems found (empty when everything holds)."""
+def _counted(size: int, progress: Progress) -> Iterator[int]:
+    """``range(size)``, telling ``progress`` as each block of leaves is taken up."""
+    for start in range(0, size, PROGRESS_EVERY):
+        end = min(start + PROGRESS_EVERY, size)
+        progress.advance(end - start)
+        yield from range(start, end)
+
+
+def audit_log(progress: Progress = SILENT) -> tuple[int, list[str]]:
+    """Return the tree size and the list of problems found (empty when everything holds).
+
+    ``progress`` hears of the leaves checked."""
     state = LedgerState.objects.filter(id=1).first()
     size = state.size if state else 0
+    progress.stage("leaves", size)
     problems: list[str] = []
     rows = _Rows()
     edge: list[bytes] = []
     leaves = Leaf.objects.select_related("event").order_by("index").iterator(chunk_size=2000)
-    for n in range(size):
+    for n in _counted(size, progress):
         leaf = next(leaves, None)
         if leaf is None or leaf.index != n:
             problems.append(f"leaf {n} is missing")

@@ -18,6 +18,13 @@ from goodoffices.lib.ledger.note import Ed25519Signer
 from .conftest import record
 
 
+@pytest.fixture(autouse=True)
+def one_leaf_per_event(settings) -> None:
+    """Epochs of one-leaf steps: a log grown by N events grows by exactly N leaves, so that the
+    tests can name the tiles of a given size (padding is tested in test_epochs.py)."""
+    settings.LEDGER_EPOCH_STEP = 1
+
+
 class QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass

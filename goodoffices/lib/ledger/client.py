@@ -19,6 +19,7 @@ from goodoffices.lib.ledger.cosignature import CosignatureSigner, generate_cosig
 from goodoffices.lib.ledger.errors import LedgerError, ResourceMissingError, ResourceUnavailableError
 from goodoffices.lib.ledger.export import verify_export
 from goodoffices.lib.ledger.note import is_valid_key_name, parse_note, sign_note
+from goodoffices.lib.ledger.progress import progress_bar
 
 from .keyfile import read_secret, write_json_atomically, write_secret
 
@@ -124,6 +125,9 @@ def _verify_args(parser: argparse.ArgumentParser) -> None:
         help="how many of the --witness keys must have cosigned (default: all of them)",
     )
     parser.add_argument("--state", type=Path, metavar="DIR", help="remember the checkpoint here and check the log grew")
+    parser.add_argument(
+        "--quiet", action="store_true", help="no progress bar (there is none anyway when stderr is not a terminal)"
+    )
 
 
 def _report(result: VerifyResult, state_dir: Path | None) -> int:
@@ -147,10 +151,13 @@ def verify_command(argv: list[str]) -> int:
     fetch = caching(http_fetcher(args.log))
     required = _witness_count(args)
     previous = load_state(args.state)
+    progress = progress_bar(sys.stderr, "verify", quiet=args.quiet)
     try:
-        result = verify_log(fetch, args.key, args.witness, required, previous)
+        result = verify_log(fetch, args.key, args.witness, required, previous, progress)
     except OSError as exc:
         raise ClientError(f"cannot reach the log at {args.log}: {getattr(exc, 'reason', exc)}") from None
+    finally:
+        progress.close()
     return _report(result, args.state)
 
 
@@ -165,7 +172,12 @@ def verify_export_command(argv: list[str]) -> int:
     if not args.file.is_file():
         raise ClientError(f"{args.file} is not a file")
     required = _witness_count(args)
-    result = verify_export(args.file, args.key, args.witness, required, load_state(args.state))
+    previous = load_state(args.state)
+    progress = progress_bar(sys.stderr, "verify-export", quiet=args.quiet)
+    try:
+        result = verify_export(args.file, args.key, args.witness, required, previous, progress)
+    finally:
+        progress.close()
     return _report(result, args.state)
 
 

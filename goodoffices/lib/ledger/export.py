@@ -14,6 +14,7 @@ from typing import IO
 from .checkpoint import Checkpoint
 from .errors import ArchiveError, LedgerError, ResourceMissingError, TilePathError
 from .note import parse_note
+from .progress import SILENT, Progress
 from .tile_audit import Fetch
 from .tiles import bundles_for_size, parse_tile_path, tiles_for_size
 from .verify import CheckpointState, VerifyResult, verify_log
@@ -25,26 +26,38 @@ MAX_MEMBER_SIZE = 256 * (2 + 0xFFFF)
 Target = str | Path | IO[bytes]
 
 
-def write_archive(dest: Target, resources: Mapping[str, bytes]) -> None:
-    """Write ``resources`` (path -> bytes, as served) into a zip archive."""
+def write_archive(dest: Target, resources: Mapping[str, bytes], progress: Progress = SILENT) -> None:
+    """Write ``resources`` (path -> bytes, as served) into a zip archive; ``progress`` hears of the
+    entries whose bundles are written."""
     if "checkpoint" not in resources:
         raise ArchiveError("an export needs a checkpoint")
-    for name in resources:
-        if name != "checkpoint":
-            parse_tile_path(name)
+    tiles = {name: parse_tile_path(name) for name in resources if name != "checkpoint"}
     with zipfile.ZipFile(dest, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name in sorted(resources):
             archive.writestr(name, resources[name])
+            tile = tiles.get(name)
+            if tile is not None and tile.entries:
+                progress.advance(tile.width)
 
 
-def export_log(dest: Target, fetch: Fetch) -> int:
-    """Fetch a log's checkpoint and every tile and bundle it implies, and archive them. Returns the tree size."""
+def export_log(dest: Target, fetch: Fetch, progress: Progress = SILENT) -> int:
+    """Fetch a log's checkpoint and every tile and bundle it implies, and archive them. Returns the tree size.
+
+    ``progress`` hears of the entries whose level-0 tiles, then bundles, are fetched, then of those written."""
     checkpoint = fetch("checkpoint")
     size = Checkpoint.parse(parse_note(checkpoint).text).size
     resources = {"checkpoint": checkpoint}
-    for tile in [*tiles_for_size(size), *bundles_for_size(size)]:
+    progress.stage("tiles", size)
+    for tile in tiles_for_size(size):
         resources[tile.path] = fetch(tile.path)
-    write_archive(dest, resources)
+        if tile.level == 0:
+            progress.advance(tile.width)
+    progress.stage("entries", size)
+    for bundle in bundles_for_size(size):
+        resources[bundle.path] = fetch(bundle.path)
+        progress.advance(bundle.width)
+    progress.stage("archive", size)
+    write_archive(dest, resources, progress)
     return size
 
 
@@ -92,6 +105,7 @@ def verify_export(
     witness_keys: Sequence[str],
     required_witnesses: int,
     previous_state: CheckpointState | None = None,
+    progress: Progress = SILENT,
 ) -> VerifyResult:
     """Verify an export archive exactly as :func:`verify_log` verifies the live log."""
     try:
@@ -99,4 +113,4 @@ def verify_export(
     except LedgerError as exc:
         return VerifyResult(False, f"FAILED: {exc}")
     with fetcher:
-        return verify_log(fetcher, log_verifier_key, witness_keys, required_witnesses, previous_state)
+        return verify_log(fetcher, log_verifier_key, witness_keys, required_witnesses, previous_state, progress)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from .errors import BundleFormatError, ResourceMissingError, ResourceUnavailableError, TileError
 from .merkle import EMPTY_ROOT
+from .progress import SILENT, Progress
 from .tiles import TILE_HEIGHT, TILE_WIDTH, Tile, bundles_for_size, decode_bundle, split_tile, tiles_for_size
 
 Fetch = Callable[[str], bytes]
@@ -88,10 +89,14 @@ def _reencode_prefix(data: bytes, width: int) -> bytes:
     return b"".join(len(e).to_bytes(2, "big") + e for e in entries)
 
 
-def _leaf_hashes(size: int, fetch: Fetch, audit: TreeAudit, on_entry: OnEntry | None) -> list[bytes] | None:  # noqa: C901 - each malformed bundle is named by its own check
+def _leaf_hashes(  # noqa: C901 - each malformed bundle is named by its own check
+    size: int, fetch: Fetch, audit: TreeAudit, on_entry: OnEntry | None, progress: Progress
+) -> list[bytes] | None:
     """Leaf hashes from the entries, cross-checked with the level-0 tiles."""
     hashes: list[bytes | None] = [None] * size
+    progress.stage("entries", size)
     for bundle in bundles_for_size(size):
+        progress.advance(bundle.width)
         data = _fetch(fetch, bundle, audit)
         if data is None:
             continue
@@ -107,7 +112,9 @@ def _leaf_hashes(size: int, fetch: Fetch, audit: TreeAudit, on_entry: OnEntry | 
             for i, e in enumerate(entries):
                 on_entry(first + i, e)
         audit.entries_checked += len(entries)
+    progress.stage("leaf hashes", size)
     for tile in (t for t in tiles_for_size(size) if t.level == 0):
+        progress.advance(tile.width)
         data = _fetch(fetch, tile, audit)
         if data is None:
             continue
@@ -148,17 +155,22 @@ def _check_upper_tiles(level: int, row: Sequence[bytes], size: int, fetch: Fetch
 
 
 def audit_tree(
-    size: int, fetch: Fetch, earlier_sizes: Sequence[int] = (), on_entry: OnEntry | None = None
+    size: int,
+    fetch: Fetch,
+    earlier_sizes: Sequence[int] = (),
+    on_entry: OnEntry | None = None,
+    progress: Progress = SILENT,
 ) -> TreeAudit:
     """Fetch and recompute the tree of ``size`` leaves; also compute the roots at ``earlier_sizes``.
 
-    ``on_entry`` sees every entry read; only a root that matches a signed checkpoint makes them true."""
+    ``on_entry`` sees every entry read; only a root that matches a signed checkpoint makes them true.
+    ``progress`` hears of the entries read, then of the level-0 tiles checked, in entries."""
     audit = TreeAudit(size)
     wanted = sorted({s for s in (*earlier_sizes, size) if 0 <= s <= size})
     if size == 0:
         audit.roots = dict.fromkeys(wanted, EMPTY_ROOT)
         return audit
-    row = _leaf_hashes(size, fetch, audit, on_entry)
+    row = _leaf_hashes(size, fetch, audit, on_entry, progress)
     if row is None:
         return audit
     # For each wanted size, the complete subtrees its root folds, largest first.

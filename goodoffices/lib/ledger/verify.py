@@ -18,6 +18,7 @@ from .errors import (
     UnverifiedNoteError,
 )
 from .note import Ed25519Verifier, NoteVerifier, VerifiedNote, open_note, parse_note
+from .progress import SILENT, Progress
 from .rotation import KeyChain, Rotation, follow_rotations, rotation_in_entry
 from .tile_audit import Failure, Fetch, OnEntry, TreeAudit, audit_tree
 
@@ -90,6 +91,7 @@ def verify_log(  # noqa: C901 - the verifier names each failure by its own check
     witness_keys: Sequence[str],
     required_witnesses: int,
     previous_state: CheckpointState | None = None,
+    progress: Progress = SILENT,
 ) -> VerifyResult:
     """Verify everything a log serves: checkpoint, cosignatures, tiles, entries and history.
 
@@ -98,7 +100,7 @@ def verify_log(  # noqa: C901 - the verifier names each failure by its own check
     the server answered 5xx). Key strings that do not parse raise; everything
     about the log itself ends up in the result. A checkpoint signed by another
     key is accepted when the log's own entries hand it over from the given key
-    (see :mod:`.rotation`).
+    (see :mod:`.rotation`). ``progress`` hears how far the reading of the tree has got.
     """
     log = Ed25519Verifier.from_vkey(log_verifier_key)
     witnesses = cosigners_from_vkeys(witness_keys)
@@ -133,10 +135,10 @@ def verify_log(  # noqa: C901 - the verifier names each failure by its own check
     earlier = [previous_state.size] if previous_state else []
     chain: KeyChain | None = None
     if refusal is None:
-        audit = _audit(checkpoint.size, fetch, earlier)
+        audit = _audit(checkpoint.size, fetch, earlier, progress=progress)
     else:
         # Not signed by the key we trust: perhaps that key handed the log over to a new one.
-        rotated = _after_rotation(message, fetch, log, witnesses, earlier)
+        rotated = _after_rotation(message, fetch, log, witnesses, earlier, progress)
         if isinstance(rotated, Failure):
             why = f"; {rotated.message}" if rotated.message else ""
             return failed(Failure(refusal.code, refusal.message + why))
@@ -176,9 +178,11 @@ def verify_log(  # noqa: C901 - the verifier names each failure by its own check
     return VerifyResult(True, verdict, [], checkpoint, cosigned, audit.entries_checked, chain.key if chain else None)
 
 
-def _audit(size: int, fetch: Fetch, earlier: list[int], on_entry: OnEntry | None = None) -> TreeAudit | Failure:
+def _audit(
+    size: int, fetch: Fetch, earlier: list[int], on_entry: OnEntry | None = None, progress: Progress = SILENT
+) -> TreeAudit | Failure:
     try:
-        return audit_tree(size, fetch, [s for s in earlier if s <= size], on_entry)
+        return audit_tree(size, fetch, [s for s in earlier if s <= size], on_entry, progress)
     except LedgerError as exc:
         return Failure("tiles", f"cannot read tiles: {exc}")
 
@@ -189,6 +193,7 @@ def _after_rotation(
     trusted: Ed25519Verifier,
     witnesses: Sequence[NoteVerifier],
     earlier: list[int],
+    progress: Progress,
 ) -> tuple[VerifiedNote, Checkpoint, TreeAudit | Failure, KeyChain] | Failure:
     """Read the log's key handovers and verify the checkpoint with the key they lead to.
 
@@ -207,7 +212,7 @@ def _after_rotation(
         if rotation is not None:
             rotations.append(rotation)
 
-    audit = _audit(claimed.size, fetch, earlier, collect)
+    audit = _audit(claimed.size, fetch, earlier, collect, progress)
     chain = follow_rotations(trusted, rotations)
     why = chain.refused[-1] if chain.refused else ""
     if not chain.followed:

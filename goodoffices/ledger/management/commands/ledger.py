@@ -3,11 +3,12 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 
 from goodoffices.lib.errors import Invalid
 from goodoffices.lib.ledger import parse_tile_path
 from goodoffices.lib.ledger.export import export_log
+from goodoffices.lib.ledger.progress import Progress, progress_bar
 
 from ...audit import MAX_LISTED, audit_log
 from ...checkpoints import signed_checkpoint
@@ -17,6 +18,30 @@ from ...log import LogView
 from ...models import Witness
 from ...publish import PublishRefused, ledger_publish
 from ...services import ledger_key_rotate, ledger_open_cover, witness_add, witness_remove
+
+
+def _unstyled(text: str) -> str:
+    return text
+
+
+class _BarStream:
+    """The command's standard error as a progress bar needs it: written as is, without the line
+    ending and the colour Django's wrapper adds to each message."""
+
+    def __init__(self, out: OutputWrapper) -> None:
+        self._out = out
+
+    def write(self, text: str, /) -> None:
+        self._out.write(text, style_func=_unstyled, ending="")
+
+    def flush(self) -> None:
+        self._out.flush()
+
+    def isatty(self) -> bool:
+        return self._out.isatty()
+
+
+QUIET_HELP = "no progress bar (there is none anyway when standard error is not a terminal)"
 
 
 class Command(BaseCommand):
@@ -39,6 +64,7 @@ class Command(BaseCommand):
         )
         export = sub.add_parser("export", help="write the log as a zip of its checkpoint, tiles and entry bundles")
         export.add_argument("file", type=Path)
+        export.add_argument("--quiet", action="store_true", help=QUIET_HELP)
         publish = sub.add_parser(
             "publish", help="write the checkpoint, tiles and entry bundles as files, for a static server or CDN"
         )
@@ -46,7 +72,8 @@ class Command(BaseCommand):
         publish.add_argument(
             "--recheck", action="store_true", help="compare every file already there with the log, not only new ones"
         )
-        sub.add_parser("audit", help="re-derive every entry from the events and check every stored hash")
+        audit = sub.add_parser("audit", help="re-derive every entry from the events and check every stored hash")
+        audit.add_argument("--quiet", action="store_true", help=QUIET_HELP)
         add = sub.add_parser("witness-add", help="register a witness by its cosignature verifier key")
         add.add_argument("vkey")
         sub.add_parser("witness-list", help="list registered witnesses")
@@ -66,6 +93,10 @@ class Command(BaseCommand):
             getattr(self, "do_" + action.replace("-", "_"))(options)
         except (Invalid, LogKeyUnavailable) as exc:
             raise CommandError(str(exc)) from None
+
+    def _progress(self, options: dict[str, Any], label: str) -> Progress:
+        quiet = options["quiet"] or options["verbosity"] == 0
+        return progress_bar(_BarStream(self.stderr), label, quiet=quiet)
 
     def do_keygen(self, options: dict[str, Any]) -> None:
         vkey = log_keygen()
@@ -104,7 +135,11 @@ class Command(BaseCommand):
             tile = parse_tile_path(path)
             return view.bundle(tile) if tile.entries else view.tile(tile)
 
-        size = export_log(dest, fetch)
+        progress = self._progress(options, "export")
+        try:
+            size = export_log(dest, fetch, progress)
+        finally:
+            progress.close()
         self.stdout.write(f"Exported the log at size {size} to {dest}")
 
     def do_integrate(self, options: dict[str, Any]) -> None:
@@ -139,7 +174,11 @@ class Command(BaseCommand):
         )
 
     def do_audit(self, options: dict[str, Any]) -> None:
-        size, problems = audit_log()
+        progress = self._progress(options, "audit")
+        try:
+            size, problems = audit_log(progress)
+        finally:
+            progress.close()
         if not problems:
             self.stdout.write(f"OK: {size} leaves match their events and cover entries, and every stored hash")
             return
