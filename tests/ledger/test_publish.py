@@ -43,13 +43,6 @@ def static_server(directory: Path) -> Iterator[str]:
         server.server_close()
 
 
-@pytest.fixture(autouse=True)
-def _one_leaf_per_step(settings):
-    """Epochs padded to a step of one, so that the log grows to exactly the sizes these tests name
-    (the tile boundaries they are about); padding itself is tested in test_epochs."""
-    settings.LEDGER_EPOCH_STEP = 1
-
-
 def grow_to(world, size: int) -> None:
     record(world, count=size - tree_size())
 
