@@ -6,6 +6,7 @@ parties' delegations and the mediators, and by no one else (404, as for what doe
 process exists for a reader who is admitted to it, or who may see one of its agreements.
 """
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -74,6 +75,11 @@ def agreement_file(*, user: AnyUser, agreement_id: int, field: str) -> tuple[Agr
     if agreement is None or not may_see(user, agreement):
         raise NotFound("agreement")
     return agreement, bytes(getattr(agreement, field))
+
+
+def document_parties(agreement: Agreement) -> list[int]:
+    """The ids of the parties the agreement binds, as its canonical bytes name them."""
+    return [int(p["id"]) for p in json.loads(bytes(agreement.canonical))["parties"]]
 
 
 def signature_list(*, agreement: Agreement) -> QuerySet[Signature]:
