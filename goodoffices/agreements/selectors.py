@@ -8,7 +8,7 @@ process exists for a reader who is admitted to it, or who may see one of its agr
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db.models import QuerySet
 
@@ -21,8 +21,10 @@ from goodoffices.lib.signatures import openssl_verify_command, public_key_pem, t
 from goodoffices.policies import AnyUser, Permission, can, may_see, roles_for
 from goodoffices.policies.rules.agreements import may_witness, signs_for
 from goodoffices.processes.models import Party, Process
-from goodoffices.texts.models import Text
+from goodoffices.texts.categories import category_label
+from goodoffices.texts.models import Text, TextVersion
 
+from .documents import document_for
 from .models import Adoption, Agreement, Commitment, Signature, SigningKey
 from .services.signing import sign_in_is_fresh
 
@@ -128,6 +130,14 @@ def adoption_latest(*, text: Text) -> Adoption | None:
     return Adoption.objects.filter(text=text).select_related("put_by", "agreement").order_by("-id").first()
 
 
+def adoption_preview(*, adoption: Adoption) -> AgreementDoc | None:
+    """The agreement as the adoption would make it, read from the version that was put; None when
+    it no longer hashes to what was put (commitments tagged or removed since)."""
+    version = TextVersion.objects.get(text_id=adoption.text_id, number=adoption.version)
+    doc = document_for(text=adoption.text, version=version, adopted_on=adoption.adopted_on)
+    return doc if doc.sha256() == adoption.sha256 else None
+
+
 # --- read models ----------------------------------------------------------------------------------
 
 
@@ -171,6 +181,58 @@ def adoption_state(*, user: AnyUser, adoption: Adoption) -> AdoptionState:
         stale=stale,
         may_consent=status == "open" and not stale and can(user, Permission.ADOPTION_CONSENT, adoption),
     )
+
+
+@dataclass(frozen=True)
+class CommitmentRow:
+    """A commitment as the pages show it: of an agreement (with its execution) or of a document."""
+
+    clause: str
+    obligor_name: str
+    action: str
+    category_label: str
+    deadline: date | None
+    schedule: str
+    verification: str
+    monitors: list[str]
+    status_label: str = ""
+    breach: bool = False
+    overdue: bool = False
+
+
+def commitment_rows(commitments: list[Commitment]) -> list[CommitmentRow]:
+    return [
+        CommitmentRow(
+            clause=c.clause,
+            obligor_name=c.obligor.name,
+            action=c.action,
+            category_label=category_label(c.category),
+            deadline=c.deadline,
+            schedule=c.schedule,
+            verification=c.verification,
+            monitors=list(c.monitors),
+            status_label=str(Commitment.Status(c.status).label),
+            breach=c.breach,
+            overdue=c.overdue,
+        )
+        for c in commitments
+    ]
+
+
+def document_commitment_rows(document: AgreementDoc) -> list[CommitmentRow]:
+    return [
+        CommitmentRow(
+            clause=c.clause,
+            obligor_name=document.party_name(c.obligor),
+            action=c.action,
+            category_label=category_label(c.category),
+            deadline=c.deadline,
+            schedule=c.schedule or "",
+            verification=c.verification,
+            monitors=list(c.monitors),
+        )
+        for c in document.commitments
+    ]
 
 
 @dataclass(frozen=True)
@@ -222,7 +284,7 @@ class AgreementView:
     agreement: Agreement
     document: AgreementDoc
     signatures: list[SignatureView]
-    commitments: list[Commitment]
+    commitments: list[CommitmentRow]
     parties: list[Party]
     # Parties whose signature is still missing.
     awaiting: list[Party]
@@ -265,7 +327,7 @@ def agreement_view(*, user: AnyUser, agreement: Agreement, authenticated_at: dat
         agreement=agreement,
         document=document,
         signatures=signature_views(signatures),
-        commitments=list(commitment_list(agreement=agreement)),
+        commitments=commitment_rows(list(commitment_list(agreement=agreement))),
         parties=parties,
         awaiting=[p for p in parties if p.pk not in signed_parties],
         sign_as=sign_as,

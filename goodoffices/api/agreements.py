@@ -18,7 +18,6 @@ from ninja.responses import Status
 from goodoffices.accounts.middleware import authenticated_at
 from goodoffices.accounts.models import User, signed_in
 from goodoffices.agreements import selectors, services
-from goodoffices.agreements.documents import document_for
 from goodoffices.agreements.downloads import canonical_response
 from goodoffices.agreements.models import Adoption, Agreement, Commitment, Signature, SigningKey
 from goodoffices.lib import audience, clock
@@ -28,7 +27,6 @@ from goodoffices.pagination import paginate
 from goodoffices.processes import selectors as process_selectors
 from goodoffices.texts import selectors as text_selectors
 from goodoffices.texts.categories import category_label
-from goodoffices.texts.models import TextVersion
 
 from .auth import bearer, session
 from .schemas import Cursor, Input, Limit, PageOut, line, one_of, optional
@@ -280,9 +278,8 @@ def _adoption(request: HttpRequest, adoption: Adoption) -> AdoptionOut:
     state = selectors.adoption_state(user=request.user, adoption=adoption)
     document = None
     if state.open and not state.stale:
-        version = TextVersion.objects.get(text_id=adoption.text_id, number=adoption.version)
-        doc = document_for(text=adoption.text, version=version, adopted_on=adoption.adopted_on)
-        document = doc.to_json() if doc.sha256() == adoption.sha256 else None
+        doc = selectors.adoption_preview(adoption=adoption)
+        document = doc.to_json() if doc is not None else None
     return AdoptionOut(
         id=adoption.pk,
         text=adoption.text_id,
