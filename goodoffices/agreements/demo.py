@@ -215,6 +215,7 @@ def _sign(user: User, agreement: Agreement, minutes: int) -> None:
             public_key=to_base64(public_key_of(private)),
             origin=SigningKey.Origin.DEMO,
             label="made by the demo loader",
+            demo_loader=True,
         )
     with clock.replaying(_at(minutes + 1)):
         agreement.refresh_from_db()

@@ -166,6 +166,8 @@ def agreement_confirm_sign_in(request: HttpRequest, agreement_id: int) -> HttpRe
     """Prove who you are again before signing: the password, and the code where two-factor is on."""
     found = _agreement(request, agreement_id)
     actor = signed_in(request)
+    if not can(actor, Permission.AGREEMENT_SIGN, found):
+        raise PermissionDenied
     form = ConfirmSignInForm(request.POST or None)
     status = 200
     if request.method == "POST":

@@ -187,6 +187,8 @@ def adoption_consent(
         raise Invalid.one("version", _("say which version you read: a consent is to exact content"))
     if consent and not agreement_audience:
         raise Invalid.one("audience", _("say which audience you consent to adopt the agreement for"))
+    if consent and agreement_audience:
+        _audience(agreement_audience)
     text = _text_for_update(adoption.text_id)
     joint = joint_consent_for(subject=adoption, purpose=Purpose.ADOPTION)
     if joint is None:

@@ -22,16 +22,25 @@ from goodoffices.processes.models import Process
 from ..models import SigningKey
 
 MAX_LABEL = 80
+# Where a holder made the private key: in the browser, or with openssl.
+SIGNING_ORIGINS = [SigningKey.Origin.WEBCRYPTO.value, SigningKey.Origin.OPENSSL.value]
 # Keys one person holds at once in a process: enough for a few devices.
 MAX_ACTIVE_KEYS = 5
 
 
 @transaction.atomic
 def signing_key_register(
-    *, actor: User, process: Process, public_key: str | bytes, origin: str, label: str = ""
+    *,
+    actor: User,
+    process: Process,
+    public_key: str | bytes,
+    origin: str,
+    label: str = "",
+    demo_loader: bool = False,
 ) -> SigningKey:
     """Register the public key ``actor`` will sign with in ``process``: raw 32 bytes, their base64,
-    or PEM/DER as openssl writes it. A key is registered once, ever."""
+    or PEM/DER as openssl writes it. A key is registered once, ever. Only the demo's loader
+    (``demo_loader``) registers keys it made itself, with the origin that says so."""
     require(actor, Permission.SIGNING_KEY_REGISTER, process)
     if origin not in SigningKey.Origin.values:
         raise Invalid.one("origin", _("must be one of %(origins)s") % {"origins": ", ".join(SigningKey.Origin.values)})
