@@ -315,7 +315,7 @@ class Clients:
         return self.made[persona, api]
 
 
-def _call(client: Client, case: Case, url: str, body: dict[str, object] | None):  # type: ignore[no-untyped-def]
+def _call(client: Client, case: Case, url: str, body: dict[str, object] | None):
     if body is None:
         return getattr(client, case.method)(url)
     if case.api:

@@ -259,6 +259,10 @@ def test_a_key_is_registered_in_any_of_its_forms_and_only_once(signatories):
         services.signing_key_register(
             actor=world.head_b, process=world.process, public_key="not a key", origin="openssl"
         )
+    with pytest.raises(Invalid, match="origin"):
+        services.signing_key_register(
+            actor=world.head_b, process=world.process, public_key=to_base64(public_key_of(private)), origin="demo"
+        )
     with pytest.raises(Invalid, match="private key"):
         services.signing_key_register(
             actor=world.head_b,

@@ -42,8 +42,9 @@ def signing_key_register(
     or PEM/DER as openssl writes it. A key is registered once, ever. Only the demo's loader
     (``demo_loader``) registers keys it made itself, with the origin that says so."""
     require(actor, Permission.SIGNING_KEY_REGISTER, process)
-    if origin not in SigningKey.Origin.values:
-        raise Invalid.one("origin", _("must be one of %(origins)s") % {"origins": ", ".join(SigningKey.Origin.values)})
+    origins = [SigningKey.Origin.DEMO.value] if demo_loader else SIGNING_ORIGINS
+    if origin not in origins:
+        raise Invalid.one("origin", _("must be one of %(origins)s") % {"origins": ", ".join(origins)})
     label = text.single_line(label, "label", MAX_LABEL, required=False)
     raw = parse_public_key(public_key)
     fingerprint = key_fingerprint(raw)
