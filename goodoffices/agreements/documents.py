@@ -24,7 +24,6 @@ from goodoffices.lib.agreement_doc import (
 )
 from goodoffices.lib.errors import FieldError, Invalid
 from goodoffices.lib.pdf import agreement_pdf
-from goodoffices.processes.models import Party
 from goodoffices.texts.categories import CATEGORIES
 from goodoffices.texts.models import TaggedCommitment, Text, TextVersion
 
@@ -54,7 +53,8 @@ def document_for(*, text: Text, version: TextVersion, adopted_on: datetime.date)
         key=lambda c: (order[c.clause], c.pk),
     )
     process = text.process
-    parties = Party.objects.filter(process_id=process.pk).order_by("id")
+    # The process's parties, as read with it where they were (a selector prefetches them).
+    parties = sorted(process.parties.all(), key=lambda p: p.pk)
     return AgreementDoc(
         title=negotiated.title,
         process=ProcessRef(id=process.pk, title=process.title),

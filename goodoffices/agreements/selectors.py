@@ -58,6 +58,7 @@ def agreement_list(*, user: AnyUser, process: Process) -> QuerySet[Agreement]:
 def agreement_get(*, user: AnyUser, agreement_id: int) -> Agreement:
     agreement = (
         Agreement.objects.select_related("process__mandate__framework", "process__mandate_version")
+        .prefetch_related("process__parties")
         .defer("html", "pdf")
         .filter(pk=agreement_id)
         .first()
@@ -117,6 +118,7 @@ def adoption_get(*, user: AnyUser, adoption_id: int) -> Adoption:
         Adoption.objects.select_related(
             "text__process__mandate_version", "text__process__mandate__framework", "put_by", "agreement"
         )
+        .prefetch_related("text__process__parties")
         .filter(pk=adoption_id)
         .first()
     )
@@ -303,7 +305,8 @@ def agreement_view(*, user: AnyUser, agreement: Agreement, authenticated_at: dat
     """The read model of an agreement the reader may see, in a fixed number of queries."""
     document = parse_agreement(bytes(agreement.canonical))
     signatures = list(signature_list(agreement=agreement))
-    parties = list(Party.objects.filter(pk__in=[p.id for p in document.parties]).order_by("id"))
+    bound = {p.id for p in document.parties}
+    parties = sorted((p for p in agreement.process.parties.all() if p.pk in bound), key=lambda p: p.pk)
     signed_parties = {s.party_id for s in signatures if s.party_id is not None}
     roles = roles_for(user, agreement.process)
     sign_as, sign_for = "", None
