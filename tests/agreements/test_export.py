@@ -9,6 +9,7 @@ import json
 import subprocess
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -32,12 +33,12 @@ def log_key(settings, tmp_path) -> str:
     return vkey
 
 
-def _export(client: Client, agreement_id: int, into: Path) -> dict[str, object]:
+def _export(client: Client, agreement_id: int, into: Path) -> dict[str, Any]:
     response = client.get(f"/agreements/{agreement_id}/export.zip")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     zipfile.ZipFile(io.BytesIO(response.content)).extractall(into)
-    manifest: dict[str, object] = json.loads((into / "manifest.json").read_text())
+    manifest: dict[str, Any] = json.loads((into / "manifest.json").read_text())
     return manifest
 
 
