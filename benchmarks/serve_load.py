@@ -103,7 +103,7 @@ def _first_run(state_file: Path) -> dict[str, Any]:
     demo_load()
     if not key_path().exists():
         log_keygen()
-    process = Process.objects.get()
+    process = Process.objects.get(title="Stepanakert–Baku dialogue")
     stepanakert, baku = list(process.parties.order_by("id"))
     mediator = User.objects.get(username="mediator")
     head = User.objects.get(username="stepanakert")

@@ -15,10 +15,13 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from goodoffices.agreements.services import adoption_put
+from goodoffices.lib.signatures import generate_private_key, public_key_of, to_base64
 from goodoffices.meetings.models import Meeting
 from goodoffices.processes import services as process_services
 from goodoffices.processes.services import mandate_amend
 
+from .agreements.conftest import clean_text
 from .meetings.conftest import confirm, hold, propose
 from .meetings.helpers import proposal_body
 from .world import World, make_user
@@ -246,6 +249,23 @@ class Requests:
         url = f"/api/v1/processes/{self.world.process.pk}/mandate/amendments"
         return "operator", url, {"note": "changes who sees held meetings", field: value}
 
+    def _clean_text(self) -> Any:
+        self.made += 1
+        return clean_text(self.world, f"Clean text {self.made}")
+
+    def adoption(self, field: str, value: str) -> tuple[str, str, dict[str, Any]]:
+        return "mediator", f"/api/v1/texts/{self._clean_text().pk}/adoption", {field: value}
+
+    def adoption_consent(self, field: str, value: str) -> tuple[str, str, dict[str, Any]]:
+        asked = value if value in ("public", "plenary") else "public"
+        adoption = adoption_put(actor=self.world.mediator, text=self._clean_text(), agreement_audience=asked)
+        url = f"/api/v1/adoptions/{adoption.pk}/consent"
+        return "head_a", url, {"consent": True, "version": adoption.version, field: value}
+
+    def signing_key(self, field: str, value: str) -> tuple[str, str, dict[str, Any]]:
+        url = f"/api/v1/processes/{self.world.process.pk}/signing-keys"
+        return "mediator", url, {"public_key": to_base64(public_key_of(generate_private_key())), field: value}
+
 
 ENUM_REQUESTS = {
     ("post", "/api/v1/processes/{process_id}/proposals", "format"): Requests.proposal,
@@ -259,6 +279,9 @@ ENUM_REQUESTS = {
     ("post", "/api/v1/meetings/{meeting_id}/declassification", "to"): Requests.declassification,
     ("post", "/api/v1/frameworks/{framework_id}/mandates", "held_meetings_audience"): Requests.mandate,
     ("post", "/api/v1/processes/{process_id}/mandate/amendments", "held_meetings_audience"): Requests.amendment,
+    ("post", "/api/v1/texts/{text_id}/adoption", "audience"): Requests.adoption,
+    ("put", "/api/v1/adoptions/{adoption_id}/consent", "audience"): Requests.adoption_consent,
+    ("post", "/api/v1/processes/{process_id}/signing-keys", "origin"): Requests.signing_key,
 }
 # A sample of the time zones: the first and last, and zones that change to daylight-saving time.
 ZONES = ["Africa/Abidjan", "America/New_York", "Asia/Baku", "Australia/Lord_Howe", "Europe/Zurich", "Zulu"]

@@ -18,7 +18,7 @@ def _slots_ahead(*days: int) -> list[services.SlotIn]:
 
 def test_the_demo_proposes_meetings_a_year_and_three_years_ahead(db):
     demo_load()
-    process = Process.objects.get()
+    process = Process.objects.get(title="Stepanakert–Baku dialogue")
     proposal = services.proposal_create(
         actor=process.parties.get(name="Stepanakert").memberships.filter(role="head").get().user,
         process=process,

@@ -8,18 +8,38 @@ same check (``POST /api/v1/auth/token``).
 """
 
 from collections.abc import Callable
+from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 
+from goodoffices.lib import clock
+
 from .models import User
 
 SECOND_FACTOR_SESSION_KEY = "goodoffices_second_factor"
+# When this session last proved who its user is (sign-in, or confirming the password again):
+# signing an agreement needs it to be recent.
+AUTHENTICATED_AT_SESSION_KEY = "goodoffices_authenticated_at"
 
 
 def second_factor_passed(request: HttpRequest, user: User) -> None:
     """Mark the request's session as having passed ``user``'s second factor."""
     request.session[SECOND_FACTOR_SESSION_KEY] = user.pk
+
+
+def authenticated_now(request: HttpRequest) -> None:
+    """The session's user has just proved who they are (password, and code where two-factor is on)."""
+    request.session[AUTHENTICATED_AT_SESSION_KEY] = clock.now().isoformat()
+
+
+def authenticated_at(request: HttpRequest) -> datetime | None:
+    """When the session's user last proved who they are, or None."""
+    raw = request.session.get(AUTHENTICATED_AT_SESSION_KEY)
+    try:
+        return datetime.fromisoformat(raw) if isinstance(raw, str) else None
+    except ValueError:
+        return None
 
 
 def session_counts_for(request: HttpRequest, user: User) -> bool:

@@ -19,7 +19,7 @@ from goodoffices.lib.errors import Invalid, NotFound
 
 from . import selectors, services
 from .forms import LoginForm, OtpForm, PasswordResetSetForm, PreferencesForm, TokenForm
-from .middleware import second_factor_passed
+from .middleware import authenticated_now, second_factor_passed
 from .models import User
 
 
@@ -39,6 +39,7 @@ class SignInView(InvalidIs422, auth_views.LoginView):
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
+        authenticated_now(self.request)
         user = form.get_user()
         if isinstance(user, User) and user.totp_enabled:
             # LoginForm checked the code: this session passed the second factor.

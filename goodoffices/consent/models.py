@@ -7,6 +7,7 @@ class Purpose(models.TextChoices):
     MINUTES = "minutes"
     COMMUNIQUE = "communique"
     DECLASSIFICATION = "declassification"
+    ADOPTION = "adoption"
 
 
 class JointConsent(models.Model):

@@ -53,6 +53,12 @@ class EventKind(models.TextChoices):
     POSITION_SET = "position.set"
     COMMITMENT_TAGGED = "commitment.tagged"
     COMMITMENT_UNTAGGED = "commitment.untagged"
+    ADOPTION_PUT = "adoption.put"
+    AGREEMENT_ADOPTED = "agreement.adopted"
+    SIGNING_KEY_REGISTERED = "signing_key.registered"
+    SIGNING_KEY_RETIRED = "signing_key.retired"
+    AGREEMENT_SIGNED = "agreement.signed"
+    AGREEMENT_IN_FORCE = "agreement.in_force"
 
 
 class Event(models.Model):

@@ -44,3 +44,10 @@ class Permission(StrEnum):
     AMENDMENT_DECIDE = "text:decide_amendment"
     POSITION_SET = "party:set_position"
     COMMITMENT_TAG = "text:tag_commitment"
+    # Agreements: adopted by joint consent, signed by each party's signatory, witnessed.
+    ADOPTION_PUT = "text:put_to_adoption"
+    ADOPTION_CONSENT = "adoption:consent"
+    SIGNING_KEYS_VIEW = "process:view_signing_keys"
+    SIGNING_KEY_REGISTER = "process:register_signing_key"
+    SIGNING_KEY_RETIRE = "signing_key:retire"
+    AGREEMENT_SIGN = "agreement:sign"

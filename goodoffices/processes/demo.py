@@ -24,6 +24,8 @@ ACCOUNTS: list[tuple[str, str, str]] = [
     ("mediator", "Co-chair mediator", "appointed mediator"),
     ("stepanakert", "Stepanakert delegation head", "head and signatory of Stepanakert's delegation"),
     ("baku", "Baku delegation head", "head and signatory of Baku's delegation"),
+    ("delegate", "Baku delegate", "delegate of Baku's delegation, not its signatory"),
+    ("yerevan", "Yerevan delegation head", "head and signatory of Armenia's delegation in the 2020 ceasefire process"),
     ("observer", "Observer (European Union)", "admitted observer"),
     ("monitor", "Guarantor / monitor", "guarantor and monitor of commitments"),
     ("outsider", "Outsider", "an account with no role in any process"),
@@ -76,6 +78,10 @@ def demo_load() -> None:
         mediator=users["mediator"],
         heads={party.name: users[party.name.lower()] for party in process.parties.all()},
     )
+    # The second process, after the first, so that the seed's process keeps its place (id 1).
+    from goodoffices.agreements.demo import demo_agreement_load
+
+    demo_agreement_load(framework=process.mandate.framework, users=users)
     operator = users["operator"]
     event_record(
         kind=EventKind.DEMO_LOADED,
@@ -156,4 +162,7 @@ def _framework_and_process() -> tuple[Process, dict[str, User]]:
         head = users[party.name.lower()]
         for role in (DelegationRole.HEAD, DelegationRole.SIGNATORY):
             services.delegation_member_add(actor=operator, party=party, user=head, role=role)
+    services.delegation_member_add(
+        actor=operator, party=process.parties.get(name="Baku"), user=users["delegate"], role=DelegationRole.DELEGATE
+    )
     return process, users

@@ -232,7 +232,7 @@ def test_an_integrator_killed_mid_epoch_on_a_sqlite_demo(tmp_path):
         "from django.db import transaction\n"
         "from goodoffices.events.services import event_record\n"
         "from goodoffices.processes.models import Process\n"
-        "p = Process.objects.get()\n"
+        "p = Process.objects.order_by('id').first()\n"
         "with transaction.atomic():\n"
         "    for i in range(20):\n"
         "        event_record(kind='process.created', actor=None, subject=p, audience='plenary',\n"
