@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "goodoffices.mail",
     "goodoffices.texts",
     "goodoffices.agreements",
+    "goodoffices.monitoring",
     "goodoffices.web",
     "goodoffices.worker",
 ]
@@ -280,6 +281,10 @@ MEDIA_URL = "media/"
 CAUCUS_MAX_UPLOAD_BYTES = envint("CAUCUS_MAX_UPLOAD_MB", 10) * 1024 * 1024
 if CAUCUS_MAX_UPLOAD_BYTES < 1:
     raise ImproperlyConfigured("GOODOFFICES_CAUCUS_MAX_UPLOAD_MB must be at least 1")
+# Each evidence file of a monitoring report or of an answer to one.
+EVIDENCE_MAX_UPLOAD_BYTES = envint("EVIDENCE_MAX_UPLOAD_MB", 10) * 1024 * 1024
+if EVIDENCE_MAX_UPLOAD_BYTES < 1:
+    raise ImproperlyConfigured("GOODOFFICES_EVIDENCE_MAX_UPLOAD_MB must be at least 1")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -53,6 +53,11 @@ class EventKind(models.TextChoices):
     POSITION_SET = "position.set"
     COMMITMENT_TAGGED = "commitment.tagged"
     COMMITMENT_UNTAGGED = "commitment.untagged"
+    # Monitoring of commitments (issue 12): a report (and the change of status it makes), an
+    # obligor's response or contest, an escalation by the worker.
+    REPORT_FILED = "report.filed"
+    REPORT_ANSWERED = "report.answered"
+    COMMITMENT_ESCALATED = "commitment.escalated"
 
 
 class Event(models.Model):

@@ -44,3 +44,6 @@ class Permission(StrEnum):
     AMENDMENT_DECIDE = "text:decide_amendment"
     POSITION_SET = "party:set_position"
     COMMITMENT_TAG = "text:tag_commitment"
+    # Monitoring of commitments: monitors and guarantors report, the obligor party answers.
+    REPORT_FILE = "commitment:file_report"
+    REPORT_ANSWER = "party:answer_report"
