@@ -12,6 +12,7 @@ from . import problems
 from .auth import TWO_FACTOR_FIRST, bearer, session
 from .caucus import router as caucus_router
 from .meetings import router as meetings_router
+from .monitoring import router as monitoring_router
 from .operators import router as operators_router
 from .processes import router as processes_router
 from .schemas import MeOut, TokenIn, TokenOut
@@ -72,3 +73,4 @@ api.add_router("", meetings_router)
 api.add_router("", caucus_router)
 api.add_router("", operators_router)
 api.add_router("", texts_router)
+api.add_router("", monitoring_router)
