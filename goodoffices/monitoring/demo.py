@@ -67,6 +67,9 @@ class DemoReport:
 AGHDAM = r"\bA[gğ]h?dam\b"
 KALBAJAR = r"K[ae]lb[ae]jar|Karvachar"
 LACHIN_DISTRICT = r"Lachin\s+(district|region)"
+# The corridor's traffic, not the district it runs through (and the other way round).
+NOT_THE_DISTRICT = r"\b(return|withdraw|hand)"
+NOT_THE_CORRIDOR = r"both directions|traffic|safety|\bsafe\b|movement|guarantee"
 CORRIDOR = r"corridor"
 CENTRE = r"monitoring|ceasefire|peacekeeping cent"
 RETURN = r"displaced|refugee|UNHCR"
@@ -166,7 +169,7 @@ REPORTS = (
                 "RFE/RL: Azerbaijan retakes Lachin district",
             ),
         ),
-        exclude=CORRIDOR,
+        exclude=NOT_THE_CORRIDOR,
     ),
     DemoReport(
         CORRIDOR,
@@ -185,6 +188,7 @@ REPORTS = (
                 "UrduPoint (Sputnik): the Lachin corridor placed under the control of the Russian peacekeepers",
             ),
         ),
+        exclude=NOT_THE_DISTRICT,
     ),
     DemoReport(
         CENTRE,
@@ -228,6 +232,7 @@ REPORTS = (
                 "RFE/RL Armenian Service: the Lachin corridor blocked by Azerbaijani protesters",
             ),
         ),
+        exclude=NOT_THE_DISTRICT,
     ),
     DemoReport(
         CORRIDOR,
@@ -259,6 +264,7 @@ REPORTS = (
                 "ACAPS special report: Nagorno-Karabakh blockade (20 January 2023)",
             ),
         ),
+        exclude=NOT_THE_DISTRICT,
     ),
     DemoReport(
         CORRIDOR,
@@ -284,6 +290,7 @@ REPORTS = (
                 "Mediamax: humanitarian transport through the corridor stopped",
             ),
         ),
+        exclude=NOT_THE_DISTRICT,
         answer=DemoAnswer(
             "contest",
             date(2023, 6, 26),

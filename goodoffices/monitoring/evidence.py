@@ -109,7 +109,6 @@ def evidence_response(evidence: Evidence) -> FileResponse:
     still has the SHA-256 recorded when it was filed. Call it only with evidence a selector gave."""
     try:
         intact = _digest(evidence) == evidence.sha256
-        handle = evidence.file.open("rb")
     except FileNotFoundError:
         raise NotFound("evidence") from None
     if not intact:
@@ -119,6 +118,10 @@ def evidence_response(evidence: Evidence) -> FileResponse:
             evidence.file.name,
         )
         raise NotFound("evidence")
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise NotFound("evidence") from None
     response = FileResponse(
         handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
     )
