@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError, ValidationError
+from ninja.openapi.schema import REF_TEMPLATE
 from ninja.responses import Status
 from pydantic import ValidationError as PydanticError
 
@@ -82,6 +83,16 @@ class ResponseIn(Input):
     )
     body: Annotated[str, lines_of_text(services.MAX_ANSWER)] = Field(max_length=services.MAX_ANSWER)
     sources: list[SourceIn] = Field(default_factory=list, max_length=MAX_SOURCES)
+
+
+def body_schemas() -> dict[str, Any]:
+    """The JSON schemas of the bodies this module's writes read themselves, for the API's components."""
+    found: dict[str, Any] = {}
+    for model in (ReportIn, ResponseIn):
+        schema = model.model_json_schema(ref_template=REF_TEMPLATE)
+        found.update(schema.pop("$defs", {}))
+        found[model.__name__] = schema
+    return found
 
 
 def _request_body(schema: type[Input], part: str) -> dict[str, Any]:
@@ -442,8 +453,9 @@ def report_list(request: HttpRequest, commitment_id: int, limit: Limit = None, c
 )
 def report_file(request: HttpRequest, commitment_id: int) -> Status[ReportOut]:
     actor = signed_in(request)
-    commitment = selectors.commitment_get(user=request.user, commitment_id=commitment_id)
+    # The body is read first, as for every other operation of the API.
     payload, uploads = _parsed(request, ReportIn, "report")
+    commitment = selectors.commitment_get(user=request.user, commitment_id=commitment_id)
     report = services.report_file(
         actor=actor,
         commitment=commitment,
@@ -473,8 +485,8 @@ def report_detail(request: HttpRequest, report_id: int) -> ReportOut:
 )
 def report_respond(request: HttpRequest, report_id: int) -> Status[ResponseOut]:
     actor = signed_in(request)
-    report = selectors.report_get(user=request.user, report_id=report_id)
     payload, uploads = _parsed(request, ResponseIn, "response")
+    report = selectors.report_get(user=request.user, report_id=report_id)
     answer = services.report_answer(
         actor=actor,
         report=report,

@@ -351,7 +351,8 @@ def find_commitment(commitments: list[Commitment], entry: DemoReport) -> Commitm
     exclude = re.compile(entry.exclude, re.IGNORECASE) if entry.exclude else None
     found = [c for c in commitments if pattern.search(c.action) and not (exclude and exclude.search(c.action))]
     on_clause = [c for c in found if c.clause.strip().rstrip(".") == entry.clause]
-    return (on_clause or found or [None])[0]
+    chosen = on_clause or found
+    return chosen[0] if chosen else None
 
 
 def _reporter(agreement: Agreement) -> User:

@@ -149,12 +149,12 @@ def _framework_and_process() -> tuple[Process, dict[str, User]]:
         role=AppointmentRole.OBSERVER,
         organisation="European Union",
     )
-    for role in (AppointmentRole.MONITOR, AppointmentRole.GUARANTOR):
+    for appointed in (AppointmentRole.MONITOR, AppointmentRole.GUARANTOR):
         services.appointment_make(
             actor=operator,
             process=process,
             user=users["monitor"],
-            role=role,
+            role=appointed,
             organisation="International monitoring mission",
         )
     for party in process.parties.all():

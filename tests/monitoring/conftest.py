@@ -65,7 +65,8 @@ class Agreements:
     plenary: Agreement
 
     def commitment(self, which: str, clause: str) -> Commitment:
-        return getattr(self, which).commitments.get(clause=clause)
+        agreement: Agreement = getattr(self, which)
+        return agreement.commitments.get(clause=clause)
 
 
 def _specs(world: World) -> list[Spec]:

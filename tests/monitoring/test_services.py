@@ -71,7 +71,9 @@ def test_an_earlier_observation_filed_late_is_history_not_the_current_status(wor
     commitment.refresh_from_db()
     assert commitment.status == 2
     assert CommitmentChange.objects.count() == 1
-    assert Event.objects.filter(kind=EventKind.REPORT_FILED).order_by("seq").last().payload["change"] is None
+    latest = Event.objects.filter(kind=EventKind.REPORT_FILED).order_by("seq").last()
+    assert latest is not None
+    assert latest.payload["change"] is None
 
 
 def test_a_regression_after_the_deadline_marks_the_commitment_overdue(world, agreements, time_machine):
