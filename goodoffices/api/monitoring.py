@@ -29,7 +29,6 @@ from goodoffices.monitoring.models import (
     MAX_SUMMARY,
     Escalation,
     Evidence,
-    MonitoringReport,
     ReportAnswer,
 )
 from goodoffices.pagination import paginate
@@ -317,7 +316,7 @@ def _sources(items: list[dict[str, str]]) -> list[SourceOut]:
     return [SourceOut(url=s["url"], title=s.get("title", ""), read_on=date.fromisoformat(s["read_on"])) for s in items]
 
 
-def _response(answer: ReportAnswer) -> ResponseOut:
+def _response(answer: ReportAnswer, evidence: list[Evidence]) -> ResponseOut:
     return ResponseOut(
         id=answer.pk,
         report=answer.report_id,
@@ -325,12 +324,13 @@ def _response(answer: ReportAnswer) -> ResponseOut:
         kind=answer.kind,
         body=answer.body,
         sources=_sources(answer.sources),
-        evidence=_evidence(list(answer.evidence.all())),
+        evidence=_evidence(evidence),
         filed_at=answer.filed_at,
     )
 
 
-def _report(report: MonitoringReport) -> ReportOut:
+def _report(view: selectors.ReportView) -> ReportOut:
+    report = view.report
     return ReportOut(
         id=report.pk,
         commitment=report.commitment_id,
@@ -345,8 +345,8 @@ def _report(report: MonitoringReport) -> ReportOut:
         filed_at=report.filed_at,
         answer_due_at=report.answer_due_at,
         answered_at=report.answered_at,
-        evidence=_evidence(list(report.evidence.all())),
-        responses=[_response(a) for a in report.answers.all()],
+        evidence=_evidence(view.evidence),
+        responses=[_response(a.answer, a.evidence) for a in view.answers],
     )
 
 
@@ -390,9 +390,9 @@ def _point(point: ScorePoint) -> PointOut:
     return PointOut(day=point.day, score=point.score)
 
 
-def _with_report(request: HttpRequest, report_id: int) -> MonitoringReport:
+def _report_view(request: HttpRequest, report_id: int) -> selectors.ReportView:
     report = selectors.report_get(user=request.user, report_id=report_id)
-    return selectors.reports_of(user=request.user, commitment=report.commitment).get(pk=report.pk)
+    return selectors.report_views([report])[0]
 
 
 # --- endpoints -----------------------------------------------------------------------------------
@@ -438,7 +438,7 @@ def report_list(request: HttpRequest, commitment_id: int, limit: Limit = None, c
         cursor=cursor,
         limit=limit,
     )
-    return ReportList(items=[_report(r) for r in page.items], next=page.next, prev=page.prev)
+    return ReportList(items=[_report(v) for v in selectors.report_views(page.items)], next=page.next, prev=page.prev)
 
 
 @router.post(
@@ -467,12 +467,12 @@ def report_file(request: HttpRequest, commitment_id: int) -> Status[ReportOut]:
         sources=[s.source() for s in payload.sources],
         evidence=uploads,
     )
-    return Status(201, _report(_with_report(request, report.pk)))
+    return Status(201, _report(_report_view(request, report.pk)))
 
 
 @router.get("/reports/{report_id}", auth=PUBLIC, response=ReportOut, summary="A monitoring report and its responses")
 def report_detail(request: HttpRequest, report_id: int) -> ReportOut:
-    return _report(_with_report(request, report_id))
+    return _report(_report_view(request, report_id))
 
 
 @router.post(
@@ -495,7 +495,7 @@ def report_respond(request: HttpRequest, report_id: int) -> Status[ResponseOut]:
         sources=[s.source() for s in payload.sources],
         evidence=uploads,
     )
-    return Status(201, _response(answer))
+    return Status(201, _response(answer, list(answer.evidence.order_by("id"))))
 
 
 @router.get(

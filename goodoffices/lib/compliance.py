@@ -134,24 +134,23 @@ def implementation_score(statuses: Iterable[int]) -> float | None:
 
 
 def score_over_time(
-    commitments: Iterable[int], observations: Iterable[tuple[date, int, int]], *, start: date
+    commitments: int, observations: Iterable[tuple[date, int, int]], *, start: date
 ) -> list[ScorePoint]:
-    """The score on ``start`` (every commitment at 0) and on each day an observation changed it.
+    """The score of ``commitments`` commitments on ``start`` (every one at 0) and on each day an
+    observation changed it.
 
     ``observations`` are ``(day, commitment, status)`` in the order they hold (by day, then as
-    recorded); a later observation of a commitment replaces its earlier one, and observations before
-    ``start`` count from ``start``.
+    recorded), of the commitments counted; a later observation of a commitment replaces its earlier
+    one, and observations before ``start`` count from ``start``.
     """
-    status = dict.fromkeys(commitments, 0)
-    if not status:
+    if commitments < 1:
         return []
+    status: dict[int, int] = {}
     total = 0
     points = [ScorePoint(start, 0.0)]
-    scale = MAX_STATUS * len(status)
+    scale = MAX_STATUS * commitments
     for day, commitment, value in observations:
-        if commitment not in status:
-            continue
-        total += value - status[commitment]
+        total += value - status.get(commitment, 0)
         status[commitment] = value
         point = ScorePoint(max(day, start), total / scale)
         if points[-1].day == point.day:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Avg, Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery
 
 from goodoffices.agreements.models import Agreement, Commitment
 from goodoffices.lib.compliance import ScorePoint, score_over_time
@@ -46,7 +46,7 @@ def agreement_get(*, user: AnyUser, agreement_id: int) -> Agreement:
 def commitment_get(*, user: AnyUser, commitment_id: int) -> Commitment:
     commitment = (
         Commitment.objects.select_related(
-            "agreement__process__mandate_version", "agreement__process__mandate__framework", "obligor"
+            "agreement__process__mandate_version", "agreement__process__mandate__framework", "obligor__process"
         )
         .filter(pk=commitment_id)
         .first()
@@ -112,24 +112,52 @@ def rows_of(commitments: list[Commitment]) -> list[Row]:
 
 
 def reports_of(*, user: AnyUser, commitment: Commitment) -> QuerySet[MonitoringReport]:
-    """The reports on ``commitment`` the reader may read, newest observation first, with their
-    evidence and answers (the caller read the commitment with ``commitment_get``)."""
+    """The reports on ``commitment`` the reader may read, newest observation first (the caller read
+    the commitment with ``commitment_get``); ``report_views`` adds a page's evidence and answers."""
     if not may_read_commitments(user, commitment.agreement):
         raise NotFound("commitment")
-    return (
-        MonitoringReport.objects.filter(_visible_reports(user, commitment.agreement), commitment=commitment)
-        .select_related("author")
-        .prefetch_related(
-            Prefetch("evidence", queryset=Evidence.objects.order_by("id")),
-            Prefetch(
-                "answers",
-                queryset=ReportAnswer.objects.select_related("author", "party").prefetch_related(
-                    Prefetch("evidence", queryset=Evidence.objects.order_by("id"))
-                ),
-            ),
+    return MonitoringReport.objects.filter(
+        _visible_reports(user, commitment.agreement), commitment=commitment
+    ).order_by("-observed_on", "-id")
+
+
+@dataclass(frozen=True)
+class AnswerView:
+    answer: ReportAnswer
+    evidence: list[Evidence]
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """A report as it is shown: with its evidence and the obligor's answers, with theirs."""
+
+    report: MonitoringReport
+    evidence: list[Evidence]
+    answers: list[AnswerView]
+
+
+def report_views(reports: list[MonitoringReport]) -> list[ReportView]:
+    """Read the reports' answers and every evidence file of both in two queries."""
+    ids = [r.pk for r in reports]
+    answers: dict[int, list[ReportAnswer]] = {}
+    for answer in ReportAnswer.objects.filter(report_id__in=ids).select_related("party").order_by("filed_at", "id"):
+        answers.setdefault(answer.report_id, []).append(answer)
+    answer_ids = [a.pk for items in answers.values() for a in items]
+    of_report: dict[int, list[Evidence]] = {}
+    of_answer: dict[int, list[Evidence]] = {}
+    for item in Evidence.objects.filter(Q(report_id__in=ids) | Q(answer_id__in=answer_ids)).order_by("id"):
+        if item.report_id is not None:
+            of_report.setdefault(item.report_id, []).append(item)
+        elif item.answer_id is not None:
+            of_answer.setdefault(item.answer_id, []).append(item)
+    return [
+        ReportView(
+            report=r,
+            evidence=of_report.get(r.pk, []),
+            answers=[AnswerView(a, of_answer.get(a.pk, [])) for a in answers.get(r.pk, [])],
         )
-        .order_by("-observed_on", "-id")
-    )
+        for r in reports
+    ]
 
 
 def report_get(*, user: AnyUser, report_id: int) -> MonitoringReport:
@@ -183,17 +211,22 @@ class HistoryEntry:
 def history_of(*, user: AnyUser, commitment: Commitment) -> list[HistoryEntry]:
     """Every change of the commitment's execution, newest first, with its report where the reader
     may read it."""
+    audiences = report_audiences(user, commitment.agreement.process)
     changes = (
         CommitmentChange.objects.filter(commitment=commitment).select_related("report").order_by("-recorded_at", "-id")
     )
-    return [
-        HistoryEntry(c, c.report if c.report is not None and report_readable(user, c.report) else None) for c in changes
-    ]
+    return [HistoryEntry(c, c.report if _readable(c.report, audiences) else None) for c in changes]
 
 
 def escalations_of(*, user: AnyUser, commitment: Commitment) -> list[Escalation]:
+    """The commitment's escalations; one about a report only where the reader may read the report."""
+    audiences = report_audiences(user, commitment.agreement.process)
     escalations = Escalation.objects.filter(commitment=commitment).select_related("report").order_by("-escalated_at")
-    return [e for e in escalations if e.report is None or report_readable(user, e.report)]
+    return [e for e in escalations if e.report is None or _readable(e.report, audiences)]
+
+
+def _readable(report: MonitoringReport | None, audiences: frozenset[str] | None) -> bool:
+    return report is not None and (audiences is None or report.audience in audiences)
 
 
 # --- the compliance register -------------------------------------------------------------------
@@ -223,10 +256,10 @@ class Register:
     series: list[ScorePoint]
 
 
-def _summaries(agreement: Agreement, group: str) -> list[dict[str, Any]]:
+def _summaries(agreement: Agreement, *group: str) -> list[dict[str, Any]]:
     return list(
         Commitment.objects.filter(agreement=agreement)
-        .values(group)
+        .values(*group)
         .annotate(
             n=Count("id"),
             s0=Count("id", filter=Q(status=0)),
@@ -237,7 +270,7 @@ def _summaries(agreement: Agreement, group: str) -> list[dict[str, Any]]:
             late=Count("id", filter=Q(overdue=True)),
             mean=Avg("status"),
         )
-        .order_by(group)
+        .order_by(group[0])
     )
 
 
@@ -258,9 +291,9 @@ def register_get(*, user: AnyUser, agreement: Agreement) -> Register:
     and its history (the caller checked the agreement with ``agreement_get``)."""
     if not may_read_commitments(user, agreement):
         raise NotFound("agreement")
-    parties = {p.pk: p.name for p in agreement.process.parties.all()}
     by_party = [
-        _summary(row, str(row["obligor"]), parties.get(row["obligor"], "")) for row in _summaries(agreement, "obligor")
+        _summary(row, str(row["obligor"]), row["obligor__name"])
+        for row in _summaries(agreement, "obligor", "obligor__name")
     ]
     by_category = [
         _summary(row, row["category"], category_label(row["category"])) for row in _summaries(agreement, "category")
@@ -269,9 +302,7 @@ def register_get(*, user: AnyUser, agreement: Agreement) -> Register:
     score = sum((s.score or 0) * s.commitments for s in by_party) / total if total else None
     observations = MonitoringReport.objects.filter(commitment__agreement=agreement).order_by("observed_on", "id")
     series = score_over_time(
-        Commitment.objects.filter(agreement=agreement).values_list("id", flat=True),
-        observations.values_list("observed_on", "commitment_id", "status"),
-        start=agreement.adopted_on,
+        total, observations.values_list("observed_on", "commitment_id", "status"), start=agreement.adopted_on
     )
     return Register(
         agreement=agreement,

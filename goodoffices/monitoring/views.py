@@ -205,7 +205,7 @@ def _commitment_page(
         "agreement": agreement,
         "commitment": commitment,
         "category": category_label(commitment.category),
-        "reports": page.items,
+        "reports": selectors.report_views(page.items),
         "page": page,
         "history": selectors.history_of(user=request.user, commitment=commitment),
         "escalations": selectors.escalations_of(user=request.user, commitment=commitment),
