@@ -95,7 +95,7 @@ def test_the_feed_shows_status_changes_and_escalations_of_public_commitments(wor
     assert response.status_code == 200
     feed = ElementTree.fromstring(response.content)  # noqa: S314 - our own feed
     entries = feed.findall(f"{ATOM}entry")
-    titles = [e.findtext(f"{ATOM}title") for e in entries]
+    titles = [e.findtext(f"{ATOM}title") or "" for e in entries]
     assert any("clause 1: minimal, overdue" in t for t in titles), titles
     assert any("clause 1: minimal" in t and "overdue" not in t for t in titles), titles
     assert any("clause 2: intermediate" in t for t in titles)  # its status is public, its report is not
