@@ -102,3 +102,26 @@ def test_a_missing_commitment_is_skipped_and_a_missing_monitor_refused(world, st
 def test_the_demo_hook_loads_the_2020_statement_once(world, statement):
     assert len(demo.demo_monitoring_load()) == len(demo.REPORTS)
     assert demo.demo_monitoring_load() == []
+
+
+def test_the_reports_load_into_the_demo_and_show_on_its_public_register(db, settings):
+    from django.test import Client
+
+    from goodoffices.processes.demo import demo_load
+    from goodoffices.processes.models import Process
+
+    settings.DEMO = True
+    demo_load()
+    process = Process.objects.get(title="Stepanakert–Baku dialogue")
+    baku, stepanakert = process.parties.get(name="Baku"), process.parties.get(name="Stepanakert")
+    statement = statement_2020(process, armenia=stepanakert, azerbaijan=baku)
+    assert len(demo.demo_monitoring_load()) == len(demo.REPORTS)
+    assert ReportAnswer.objects.get().author.username == "baku"
+    client = Client(HTTP_HOST="localhost")
+    page = client.get(f"/register/agreements/{statement.pk}/").content.decode()
+    assert "fully implemented on 25 November 2020, after the deadline" in page
+    feed = client.get("/register/commitments/feed.atom").content.decode()
+    assert "Lachin corridor" in feed
+    summary = escalation_pass(now=datetime(2024, 1, 10, tzinfo=UTC))
+    assert summary.counts["unanswered"] == 4
+    assert summary.counts["breach"] == 1
