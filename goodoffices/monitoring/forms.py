@@ -95,7 +95,7 @@ class ReportForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Answer"), choices=ReportAnswer.Kind.choices)
+    kind = forms.ChoiceField(label=_("Respond or contest"), choices=ReportAnswer.Kind.choices)
     body = forms.CharField(
         label=_("Your party's answer"), max_length=MAX_ANSWER, widget=forms.Textarea(attrs={"rows": 4})
     )
