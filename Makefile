@@ -7,7 +7,7 @@ BIN := .venv/bin
 # `make test XDIST=` runs it in one process.
 XDIST ?= -n auto
 
-.PHONY: demo test lint typecheck test-sqlite test-postgres test-browser messages install install-dev chromium bench bench-ledger bench-analytics bench-serve clean
+.PHONY: demo test lint typecheck test-sqlite test-postgres test-browser messages install install-dev chromium bench bench-ledger bench-analytics bench-serve bench-escalation clean
 
 .venv/.installed: requirements.txt pyproject.toml scripts/bootstrap
 	scripts/bootstrap requirements.txt
@@ -76,6 +76,12 @@ BENCH_SERVE_PG ?= postgres://postgres@127.0.0.1:5432/goodoffices_bench_serve
 bench-serve: .venv/.installed-dev
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python benchmarks/serve.py --pg $(BENCH_SERVE_PG)
+
+# One escalation pass over 10^5 commitments on PostgreSQL, and the register of 1,000 commitments. The
+# database named here is a scratch one: it is dropped first.
+BENCH_ESCALATION_PG ?= postgres://postgres@127.0.0.1:5432/goodoffices_bench_escalation
+bench-escalation: .venv/.installed-dev
+	$(BIN)/python benchmarks/escalation.py --pg $(BENCH_ESCALATION_PG)
 
 clean:
 	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache

@@ -36,12 +36,12 @@ from goodoffices.events.models import EventKind
 from goodoffices.events.services import event_record
 from goodoffices.lib.compliance import check_dates
 from goodoffices.policies import roles_cache
-from goodoffices.policies.rules.monitoring import may_read_commitments
+from goodoffices.policies.rules.monitoring import may_read_commitments, report_audiences
 from goodoffices.processes.models import Appointment, AppointmentRole, FrameworkOperator
 
 from .models import CommitmentChange, Escalation, MonitoringReport
 from .notices import notify
-from .services import record_change, report_readable, today_in
+from .services import today_in
 
 logger = logging.getLogger(__name__)
 
@@ -137,43 +137,68 @@ def _audience(found: _Found) -> str:
     return found.report.audience if found.reason == Reason.UNANSWERED and found.report else found.commitment.audience
 
 
+def _readers(item: _Found, people: list[User]) -> list[User]:
+    """Those of ``people`` who may read what ``item`` is about (an unanswered report has its own audience)."""
+    if item.report is None:
+        return people
+    process = item.commitment.agreement.process
+    return [
+        user
+        for user in people
+        if (audiences := report_audiences(user, process)) is None or item.report.audience in audiences
+    ]
+
+
 def _escalate(
     found: Sequence[_Found], now: datetime, summary: EscalationSummary, recipients_cache: dict[int, list[User]]
 ) -> None:
-    """Record, mark and tell, inside the caller's transaction (which holds the commitments' locks)."""
-    told: dict[tuple[int, str], list[_Found]] = defaultdict(list)
-    for item in found:
-        commitment = item.commitment
-        agreement = commitment.agreement
-        escalation = Escalation.objects.create(
-            commitment=commitment,
-            agreement=agreement,
+    """Record, mark and tell, inside the caller's transaction (which holds the commitments' locks):
+    the batch's rows in a few statements, then one event per escalation."""
+    readers = [_readers(item, _recipients(item.commitment.agreement, recipients_cache)) for item in found]
+    escalations = Escalation.objects.bulk_create(
+        Escalation(
+            commitment=item.commitment,
+            agreement=item.commitment.agreement,
             reason=item.reason,
             key=item.key,
             due_on=item.due_on,
             report=item.report,
             change=item.change,
             escalated_at=now,
+            notified=len(told),
         )
-        change = None
-        if item.reason == Reason.OVERDUE and not commitment.overdue:
-            change = record_change(
-                commitment=commitment,
-                at=now,
-                effective_on=today_in(agreement.process, now),
-                status=commitment.status,
-                breach=commitment.breach,
-                overdue=True,
-                completed_on=commitment.completed_on,
-                escalation=escalation,
-            )
-        recipients = [
-            user
-            for user in _recipients(agreement, recipients_cache)
-            if item.report is None or report_readable(user, item.report)
-        ]
-        escalation.notified = len(recipients)
-        Escalation.objects.filter(pk=escalation.pk).update(notified=escalation.notified)
+        for item, told in zip(found, readers, strict=True)
+    )
+    # Overdue: the commitments are marked, each change recorded (as record_change would, in bulk).
+    marked = {
+        item.commitment.pk: escalation
+        for item, escalation in zip(found, escalations, strict=True)
+        if item.reason == Reason.OVERDUE and not item.commitment.overdue
+    }
+    by_pk = {item.commitment.pk: item.commitment for item in found}
+    CommitmentChange.objects.bulk_create(
+        CommitmentChange(
+            commitment=by_pk[pk],
+            agreement_id=by_pk[pk].agreement_id,
+            recorded_at=now,
+            effective_on=today_in(by_pk[pk].agreement.process, now),
+            status=by_pk[pk].status,
+            breach=by_pk[pk].breach,
+            overdue=True,
+            completed_on=by_pk[pk].completed_on,
+            previous_status=by_pk[pk].status,
+            previous_breach=by_pk[pk].breach,
+            previous_overdue=False,
+            escalation=escalation,
+        )
+        for pk, escalation in marked.items()
+    )
+    Commitment.objects.filter(pk__in=list(marked)).update(overdue=True)
+    told: dict[tuple[int, str], list[_Found]] = defaultdict(list)
+    for item, escalation in zip(found, escalations, strict=True):
+        commitment = item.commitment
+        agreement = commitment.agreement
+        changed = item.reason == Reason.OVERDUE and marked.get(commitment.pk) is escalation
         event_record(
             kind=EventKind.COMMITMENT_ESCALATED,
             actor=None,
@@ -188,7 +213,7 @@ def _escalate(
                 "key": item.key,
                 "due_on": item.due_on.isoformat(),
                 "report": item.report.pk if item.report else None,
-                "change": change,
+                "change": {"overdue": [False, True]} if changed else None,
                 "notified": escalation.notified,
             },
         )
@@ -197,11 +222,9 @@ def _escalate(
     for (_, reason), items in told.items():
         first = items[0]
         agreement = first.commitment.agreement
-        recipients = [
-            user
-            for user in _recipients(agreement, recipients_cache)
-            if all(i.report is None or report_readable(user, i.report) for i in items)
-        ]
+        recipients = _recipients(agreement, recipients_cache)
+        for item in items:
+            recipients = _readers(item, recipients)
         one, several = MESSAGES[reason]
         params = {"clause": first.commitment.clause, "agreement": agreement.title, "count": str(len(items))}
         summary.notified += notify(
