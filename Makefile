@@ -7,7 +7,7 @@ BIN := .venv/bin
 # `make test XDIST=` runs it in one process.
 XDIST ?= -n auto
 
-.PHONY: demo test lint typecheck test-sqlite test-postgres test-browser messages install install-dev chromium bench bench-ledger bench-analytics bench-serve bench-services bench-epochs clean
+.PHONY: demo test lint typecheck test-sqlite test-postgres test-browser messages install install-dev chromium bench bench-ledger bench-analytics bench-serve bench-services bench-epochs bench-escalation clean
 
 .venv/.installed: requirements.txt pyproject.toml scripts/bootstrap
 	scripts/bootstrap requirements.txt
@@ -87,6 +87,12 @@ bench-services: .venv/.installed-dev
 BENCH_EPOCHS_PG ?= postgres://postgres@127.0.0.1:5432/goodoffices_bench_epochs
 bench-epochs: .venv/.installed-dev
 	$(BIN)/python benchmarks/epochs.py --pg $(BENCH_EPOCHS_PG)
+
+# One escalation pass over 10^5 commitments on PostgreSQL, and the register of 1,000 commitments. The
+# database named here is a scratch one: it is dropped first.
+BENCH_ESCALATION_PG ?= postgres://postgres@127.0.0.1:5432/goodoffices_bench_escalation
+bench-escalation: .venv/.installed-dev
+	$(BIN)/python benchmarks/escalation.py --pg $(BENCH_ESCALATION_PG)
 
 clean:
 	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache

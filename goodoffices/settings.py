@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "goodoffices.mail",
     "goodoffices.texts",
     "goodoffices.agreements",
+    "goodoffices.monitoring",
     "goodoffices.web",
     "goodoffices.worker",
 ]
@@ -280,6 +281,10 @@ MEDIA_URL = "media/"
 CAUCUS_MAX_UPLOAD_BYTES = envint("CAUCUS_MAX_UPLOAD_MB", 10) * 1024 * 1024
 if CAUCUS_MAX_UPLOAD_BYTES < 1:
     raise ImproperlyConfigured("GOODOFFICES_CAUCUS_MAX_UPLOAD_MB must be at least 1")
+# Each evidence file of a monitoring report or of an answer to one.
+EVIDENCE_MAX_UPLOAD_BYTES = envint("EVIDENCE_MAX_UPLOAD_MB", 10) * 1024 * 1024
+if EVIDENCE_MAX_UPLOAD_BYTES < 1:
+    raise ImproperlyConfigured("GOODOFFICES_EVIDENCE_MAX_UPLOAD_MB must be at least 1")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -339,6 +344,10 @@ if EMAIL_TIMEOUT < 1 or MAIL_MAX_ATTEMPTS < 1:
 # the worker removes it (an upload in flight has no row yet).
 WORKER_POLL_SECONDS = envint("WORKER_POLL_SECONDS", 5)
 ORPHAN_GRACE_MINUTES = envint("ORPHAN_GRACE_MINUTES", 60)
+# How often the worker looks for commitments to escalate (a pass is bounded; at most once per poll).
+ESCALATION_EVERY_SECONDS = envint("ESCALATION_EVERY_SECONDS", 60)
+if ESCALATION_EVERY_SECONDS < 1:
+    raise ImproperlyConfigured("GOODOFFICES_ESCALATION_EVERY_SECONDS must be at least 1")
 if WORKER_POLL_SECONDS < 1 or ORPHAN_GRACE_MINUTES < 1:
     raise ImproperlyConfigured(
         "GOODOFFICES_WORKER_POLL_SECONDS and GOODOFFICES_ORPHAN_GRACE_MINUTES must be at least 1"

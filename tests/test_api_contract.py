@@ -8,6 +8,7 @@ schema grows a case the test does not know.
 """
 
 import re
+from datetime import date
 from typing import Any
 
 import pytest
@@ -51,7 +52,9 @@ ENUMS = {
     ("ProposalIn", "format"): ["direct", "proximity", "shuttle"],
     ("ProposalIn", "modality"): ["hybrid", "in_person", "virtual"],
     ("MemberIn", "role"): ["delegate", "head", "signatory"],
-    ("AppointmentIn", "role"): ["mediator", "monitor", "observer"],
+    ("AppointmentIn", "role"): ["guarantor", "mediator", "monitor", "observer"],
+    ("ReportIn", "audience"): ["plenary", "process", "public"],
+    ("ResponseIn", "kind"): ["contest", "response"],
     ("DeclassifyIn", "to"): ["process", "public"],
     ("MandateIn", "held_meetings_audience"): ["plenary", "process", "public"],
     ("AmendmentIn", "held_meetings_audience"): ["plenary", "process", "public"],
@@ -266,6 +269,33 @@ class Requests:
         url = f"/api/v1/processes/{self.world.process.pk}/signing-keys"
         return "mediator", url, {"public_key": to_base64(public_key_of(generate_private_key())), field: value}
 
+    def _commitment(self) -> Any:
+        from .monitoring.factories import Spec, make_agreement
+
+        self.made += 1
+        agreement = make_agreement(
+            self.world.process, [Spec("1", self.world.party_a, "Open the road")], title=f"Agreement {self.made}"
+        )
+        return agreement.commitments.get()
+
+    def report(self, field: str, value: str) -> tuple[str, str, dict[str, Any]]:
+        body = {"observed_on": "2024-01-10", "status": 1, "breach": False, "summary": "Closed.", field: value}
+        return "monitor", f"/api/v1/commitments/{self._commitment().pk}/reports", body
+
+    def response(self, field: str, value: str) -> tuple[str, str, dict[str, Any]]:
+        from goodoffices.monitoring.services import report_file
+
+        report = report_file(
+            actor=self.world.monitor,
+            commitment=self._commitment(),
+            observed_on=date(2024, 1, 10),
+            status=1,
+            breach=False,
+            summary="Closed.",
+            audience_name="public",
+        )
+        return "head_a", f"/api/v1/reports/{report.pk}/responses", {"body": "It opens soon.", field: value}
+
 
 ENUM_REQUESTS = {
     ("post", "/api/v1/processes/{process_id}/proposals", "format"): Requests.proposal,
@@ -282,6 +312,10 @@ ENUM_REQUESTS = {
     ("post", "/api/v1/texts/{text_id}/adoption", "audience"): Requests.adoption,
     ("put", "/api/v1/adoptions/{adoption_id}/consent", "audience"): Requests.adoption_consent,
     ("post", "/api/v1/processes/{process_id}/signing-keys", "origin"): Requests.signing_key,
+    ("post", "/api/v1/frameworks/{framework_id}/mandates", "deadline_timezone"): Requests.mandate,
+    ("post", "/api/v1/processes/{process_id}/mandate/amendments", "deadline_timezone"): Requests.amendment,
+    ("post", "/api/v1/commitments/{commitment_id}/reports", "audience"): Requests.report,
+    ("post", "/api/v1/reports/{report_id}/responses", "kind"): Requests.response,
 }
 # A sample of the time zones: the first and last, and zones that change to daylight-saving time.
 ZONES = ["Africa/Abidjan", "America/New_York", "Asia/Baku", "Australia/Lord_Howe", "Europe/Zurich", "Zulu"]
@@ -303,7 +337,7 @@ def test_every_declared_value_is_taken_and_no_other(world, spec, api_for, key):
     method, path, prop = key
     schema = next(s for m, p, s in _operations(spec) if (m, p) == (method, path))
     values = _inputs(spec)[schema][prop]["enum"]
-    if prop == "timezone":
+    if prop in ("timezone", "deadline_timezone"):
         assert set(ZONES) <= set(values)
         values = ZONES
     requests = Requests(world)

@@ -1,8 +1,11 @@
+from typing import Any
+
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest
 from ninja import NinjaAPI, Router
 from ninja.errors import HttpError
+from ninja.openapi.schema import OpenAPISchema
 
 from goodoffices.accounts.models import User
 from goodoffices.accounts.services import api_token_create, totp_verify
@@ -13,12 +16,25 @@ from .agreements import router as agreements_router
 from .auth import TWO_FACTOR_FIRST, bearer, session
 from .caucus import router as caucus_router
 from .meetings import router as meetings_router
+from .monitoring import body_schemas
+from .monitoring import router as monitoring_router
 from .operators import router as operators_router
 from .processes import router as processes_router
 from .schemas import MeOut, TokenIn, TokenOut
 from .texts import router as texts_router
 
-api = NinjaAPI(
+
+class GoodOfficesAPI(NinjaAPI):
+    """The schemas of the request bodies an operation reads itself (as JSON, or from a multipart part
+    beside its files) are in the description's components too, so that their ``$ref`` resolves."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema["components"]["schemas"].update(body_schemas())
+        return schema
+
+
+api = GoodOfficesAPI(
     title="Good Offices API",
     version="1",
     description="Mandated, mediated dialogue between the parties to a dispute. "
@@ -74,3 +90,4 @@ api.add_router("", caucus_router)
 api.add_router("", operators_router)
 api.add_router("", texts_router)
 api.add_router("", agreements_router)
+api.add_router("", monitoring_router)

@@ -21,6 +21,7 @@ from .schemas import (
     HELD_MEETINGS_AUDIENCE,
     LANGUAGE,
     TASK,
+    TIMEZONE,
     TOPIC,
     Cursor,
     Input,
@@ -72,6 +73,15 @@ class MandateIn(Input):
     mediators_see_readiness: bool = True
     two_factor_required: bool = True
     held_meetings_audience: Annotated[str, HELD_MEETINGS_AUDIENCE] = "process"
+    response_period_days: int = Field(
+        default=30,
+        ge=services.MIN_RESPONSE_PERIOD,
+        le=services.MAX_RESPONSE_PERIOD,
+        description="days an obligor party has to answer a monitoring report before it is escalated",
+    )
+    deadline_timezone: Annotated[str, TIMEZONE] = Field(
+        default="UTC", description="the IANA time zone of commitments' deadlines and check dates"
+    )
     # Venues each party refuses, by the party's name.
     refused_venues: dict[str, list[Annotated[str, TOPIC]]] = Field(
         default_factory=dict,

@@ -53,6 +53,8 @@ def _mandate(process: Process) -> MandateOut:
         languages=v.languages,
         mediators_see_readiness=v.mediators_see_readiness,
         two_factor_required=v.two_factor_required,
+        response_period_days=v.response_period_days,
+        deadline_timezone=v.deadline_timezone,
     )
 
 

@@ -1,6 +1,7 @@
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Annotated, Any
+from zoneinfo import available_timezones
 
 from ninja import Field, Query, Schema
 from pydantic import ConfigDict, WithJsonSchema, field_validator
@@ -59,6 +60,7 @@ def json_date(**kwargs: Any) -> Any:
 
 LANGUAGE = one_of(process_services.LANGUAGE_CODES)
 HELD_MEETINGS_AUDIENCE = one_of(value for value, _ in HELD_MEETINGS_AUDIENCES)
+TIMEZONE = one_of(available_timezones())
 TOPIC = line(process_services.MAX_TOPIC)
 TASK = line(process_services.MAX_TASK)
 
@@ -123,6 +125,8 @@ class MandateOut(Schema):
     languages: list[str]
     mediators_see_readiness: bool
     two_factor_required: bool
+    response_period_days: int
+    deadline_timezone: str
 
 
 class ProcessSummary(Schema):
@@ -212,6 +216,10 @@ class AmendmentIn(Input):
     mediators_see_readiness: bool = optional()
     two_factor_required: bool = optional()
     held_meetings_audience: Annotated[str, HELD_MEETINGS_AUDIENCE] = optional()
+    response_period_days: int = optional(
+        ge=process_services.MIN_RESPONSE_PERIOD, le=process_services.MAX_RESPONSE_PERIOD
+    )
+    deadline_timezone: Annotated[str, TIMEZONE] = optional()
 
 
 class MeOut(Schema):

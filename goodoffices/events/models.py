@@ -59,6 +59,11 @@ class EventKind(models.TextChoices):
     SIGNING_KEY_RETIRED = "signing_key.retired"
     AGREEMENT_SIGNED = "agreement.signed"
     AGREEMENT_IN_FORCE = "agreement.in_force"
+    # Monitoring of commitments (issue 12): a report (and the change of status it makes), an
+    # obligor's response or contest, an escalation by the worker.
+    REPORT_FILED = "report.filed"
+    REPORT_ANSWERED = "report.answered"
+    COMMITMENT_ESCALATED = "commitment.escalated"
 
 
 class Event(models.Model):

@@ -21,6 +21,7 @@ def delegation_conflict(user: User, party: Party) -> str | None:
             ("a mediator", roles.mediator),
             ("an observer", roles.observer),
             ("a monitor", roles.monitor),
+            ("a guarantor", roles.guarantor),
             ("an operator", roles.operator),
         )
         if holds
@@ -34,7 +35,7 @@ def delegation_conflict(user: User, party: Party) -> str | None:
 
 
 def appointment_conflict(user: User, process: Process) -> str | None:
-    """Why ``user`` may not be appointed in ``process`` (as mediator, observer or monitor); None
+    """Why ``user`` may not be appointed in ``process`` (as mediator, observer, monitor or guarantor); None
     when they may."""
     party = Party.objects.filter(process=process, memberships__user=user).order_by("pk").first()
     if party is not None:

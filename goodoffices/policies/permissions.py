@@ -51,3 +51,6 @@ class Permission(StrEnum):
     SIGNING_KEY_REGISTER = "process:register_signing_key"
     SIGNING_KEY_RETIRE = "signing_key:retire"
     AGREEMENT_SIGN = "agreement:sign"
+    # Monitoring of commitments: monitors and guarantors report, the obligor party answers.
+    REPORT_FILE = "commitment:file_report"
+    REPORT_ANSWER = "party:answer_report"

@@ -38,13 +38,14 @@ class Roles:
     mediator: bool = False
     observer: bool = False
     monitor: bool = False
+    guarantor: bool = False
     operator: bool = False
     parties: dict[int, frozenset[str]] = field(default_factory=dict)
     all_party_ids: tuple[int, ...] = ()
 
     @property
     def admitted(self) -> bool:
-        return self.mediator or self.observer or self.monitor or self.operator or bool(self.parties)
+        return self.mediator or self.observer or self.monitor or self.guarantor or self.operator or bool(self.parties)
 
     @property
     def in_plenary(self) -> bool:
@@ -66,6 +67,7 @@ class Roles:
                 (AppointmentRole.MEDIATOR.value, self.mediator),
                 (AppointmentRole.OBSERVER.value, self.observer),
                 (AppointmentRole.MONITOR.value, self.monitor),
+                (AppointmentRole.GUARANTOR.value, self.guarantor),
                 ("operator", self.operator),
             )
             if held
@@ -227,6 +229,7 @@ def _read_roles(user: User, procs: list[Process], cached: _UserCache) -> dict[in
             mediator=AppointmentRole.MEDIATOR in roles,
             observer=AppointmentRole.OBSERVER in roles,
             monitor=AppointmentRole.MONITOR in roles,
+            guarantor=AppointmentRole.GUARANTOR in roles,
             operator=user.is_staff or framework_of.get(p.pk) in operators,
             parties={k: frozenset(v) for k, v in memberships.get(p.pk, {}).items()},
             all_party_ids=tuple(all_parties.get(p.pk, [])),

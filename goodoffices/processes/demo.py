@@ -82,6 +82,10 @@ def demo_load() -> None:
     from goodoffices.agreements.demo import demo_agreement_load
 
     demo_agreement_load(framework=process.mandate.framework, users=users)
+    # The execution of the demo's agreements, where the demo has one (the 2020 statement).
+    from goodoffices.monitoring.demo import demo_monitoring_load
+
+    demo_monitoring_load()
     operator = users["operator"]
     event_record(
         kind=EventKind.DEMO_LOADED,
@@ -151,13 +155,14 @@ def _framework_and_process() -> tuple[Process, dict[str, User]]:
         role=AppointmentRole.OBSERVER,
         organisation="European Union",
     )
-    services.appointment_make(
-        actor=operator,
-        process=process,
-        user=users["monitor"],
-        role=AppointmentRole.MONITOR,
-        organisation="International monitoring mission",
-    )
+    for appointed in (AppointmentRole.MONITOR, AppointmentRole.GUARANTOR):
+        services.appointment_make(
+            actor=operator,
+            process=process,
+            user=users["monitor"],
+            role=appointed,
+            organisation="International monitoring mission",
+        )
     for party in process.parties.all():
         head = users[party.name.lower()]
         for role in (DelegationRole.HEAD, DelegationRole.SIGNATORY):

@@ -82,6 +82,12 @@ class MandateVersion(models.Model):
         _("who sees a meeting once it is held"), max_length=16, choices=HELD_MEETINGS_AUDIENCES, default="process"
     )
     refused_venues = models.JSONField(_("refused venues"), default=dict, blank=True)
+    # Monitoring of commitments (issue 12): how long an obligor party has to answer a monitoring
+    # report before it is escalated, and the zone in which commitments' deadlines and check dates fall.
+    response_period_days = models.PositiveSmallIntegerField(
+        _("days an obligor party has to answer a monitoring report"), default=30
+    )
+    deadline_timezone = models.CharField(_("time zone of commitments' deadlines"), max_length=64, default="UTC")
     note = models.TextField(_("note on this version"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -92,6 +98,10 @@ class MandateVersion(models.Model):
             models.CheckConstraint(
                 condition=models.Q(term_end__isnull=True) | models.Q(term_end__gte=models.F("term_start")),
                 name="mandate_term_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(response_period_days__gte=1, response_period_days__lte=365),
+                name="mandate_response_period_1_365",
             ),
         ]
 
@@ -113,6 +123,8 @@ class MandateVersion(models.Model):
             "two_factor_required": self.two_factor_required,
             "held_meetings_audience": self.held_meetings_audience,
             "refused_venues": self.refused_venues,
+            "response_period_days": self.response_period_days,
+            "deadline_timezone": self.deadline_timezone,
             "note": self.note,
         }
 
@@ -180,11 +192,13 @@ class DelegationMembership(models.Model):
 class AppointmentRole(models.TextChoices):
     MEDIATOR = "mediator", _("mediator")
     OBSERVER = "observer", _("observer")
-    MONITOR = "monitor", _("guarantor / monitor")
+    MONITOR = "monitor", _("monitor")
+    # Vouches for the execution of commitments: files reports like a monitor and is told of escalations.
+    GUARANTOR = "guarantor", _("guarantor")
 
 
 class Appointment(models.Model):
-    """A mediator appointed, an observer admitted, or a monitor named under the mandate."""
+    """A mediator appointed, an observer admitted, or a monitor or guarantor named under the mandate."""
 
     process = models.ForeignKey(Process, on_delete=models.PROTECT, related_name="appointments")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appointments")

@@ -6,6 +6,7 @@ Each service checks policy, validates, writes and records its event in one trans
 from collections.abc import Callable
 from datetime import date
 from typing import Any
+from zoneinfo import available_timezones
 
 from django.db import IntegrityError, transaction
 
@@ -45,6 +46,9 @@ MAX_PARTY_NAME = 120
 MAX_NOTE = 4000
 HELD_MEETING_AUDIENCES = (audience.PLENARY, audience.PROCESS, audience.PUBLIC)
 LANGUAGE_CODES = {"en", "hy", "az", "ru", "fr", "de", "es", "ar", "zh", "tr", "ka", "uk"}
+# How long an obligor party may take to answer a monitoring report, in days.
+MIN_RESPONSE_PERIOD = 1
+MAX_RESPONSE_PERIOD = 365
 
 
 def _checked(check: Callable[[], str], errors: list[FieldError]) -> str:
@@ -114,6 +118,23 @@ def framework_operator_add(*, actor: User, framework: Framework, user: User) -> 
     return operator
 
 
+def _monitoring_terms(response_period_days: Any, deadline_timezone: Any, errors: list[FieldError]) -> None:
+    """The mandate's rules for monitoring commitments (issue 12)."""
+    if (
+        not isinstance(response_period_days, int)
+        or isinstance(response_period_days, bool)
+        or not MIN_RESPONSE_PERIOD <= response_period_days <= MAX_RESPONSE_PERIOD
+    ):
+        errors.append(
+            FieldError(
+                "response_period_days",
+                f"must be a whole number of days from {MIN_RESPONSE_PERIOD} to {MAX_RESPONSE_PERIOD}",
+            )
+        )
+    if not isinstance(deadline_timezone, str) or deadline_timezone not in available_timezones():
+        errors.append(FieldError("deadline_timezone", "must be an IANA time zone name, such as Asia/Baku or UTC"))
+
+
 def _mandate_terms(
     *,
     tasks: list[str],
@@ -165,6 +186,8 @@ def mandate_create(
     held_meetings_audience: str = audience.PROCESS,
     refused_venues: dict[str, list[str]] | None = None,
     note: str = "",
+    response_period_days: int = 30,
+    deadline_timezone: str = "UTC",
 ) -> Mandate:
     require(actor, Permission.MANDATE_CREATE, framework, visible=True)
     errors: list[FieldError] = []
@@ -180,6 +203,7 @@ def mandate_create(
     )
     if held_meetings_audience not in HELD_MEETING_AUDIENCES:
         errors.append(FieldError("held_meetings_audience", "must be plenary, process or public"))
+    _monitoring_terms(response_period_days, deadline_timezone, errors)
     note = _checked(lambda: text.multi_line(note, "note", MAX_NOTE, required=False), errors)
     if errors:
         raise Invalid(errors)
@@ -190,6 +214,8 @@ def mandate_create(
         mediators_see_readiness=mediators_see_readiness,
         two_factor_required=two_factor_required,
         held_meetings_audience=held_meetings_audience,
+        response_period_days=response_period_days,
+        deadline_timezone=deadline_timezone,
         note=note,
         **terms,
     )
@@ -218,6 +244,8 @@ def mandate_amend(*, actor: User, mandate: Mandate, note: str, **changes: Any) -
         "two_factor_required",
         "held_meetings_audience",
         "refused_venues",
+        "response_period_days",
+        "deadline_timezone",
     }
     unknown = sorted(set(changes) - allowed)
     if unknown:
@@ -234,6 +262,7 @@ def mandate_amend(*, actor: User, mandate: Mandate, note: str, **changes: Any) -
         note = _checked(lambda: text.multi_line(note, "note", MAX_NOTE), errors)
     if merged["held_meetings_audience"] not in HELD_MEETING_AUDIENCES:
         errors.append(FieldError("held_meetings_audience", "must be plenary, process or public"))
+    _monitoring_terms(merged["response_period_days"], merged["deadline_timezone"], errors)
     terms = _mandate_terms(
         tasks=merged["tasks"],
         scope=merged["scope"],
@@ -251,6 +280,8 @@ def mandate_amend(*, actor: User, mandate: Mandate, note: str, **changes: Any) -
         mediators_see_readiness=bool(merged["mediators_see_readiness"]),
         two_factor_required=bool(merged["two_factor_required"]),
         held_meetings_audience=merged["held_meetings_audience"],
+        response_period_days=merged["response_period_days"],
+        deadline_timezone=merged["deadline_timezone"],
         note=note,
         **terms,
     )

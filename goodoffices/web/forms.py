@@ -55,6 +55,15 @@ class AmendmentForm(forms.Form):
         label=_("Who sees a meeting once it is held"),
         choices=HELD_MEETINGS_AUDIENCES,
     )
+    response_period_days = forms.IntegerField(
+        label=_("Days an obligor party has to answer a monitoring report"),
+        help_text=_("A report left unanswered longer is escalated to the guarantors and operators."),
+    )
+    deadline_timezone = forms.CharField(
+        label=_("Time zone of commitments' deadlines"),
+        max_length=64,
+        help_text=_("An IANA time zone name, such as Asia/Baku or UTC."),
+    )
     note = forms.CharField(
         label=_("What the amendment changes and why"), widget=forms.Textarea(attrs={"rows": 3}), max_length=MAX_NOTE
     )
@@ -69,6 +78,8 @@ class AmendmentForm(forms.Form):
             "mediators_see_readiness": version.mediators_see_readiness,
             "two_factor_required": version.two_factor_required,
             "held_meetings_audience": version.held_meetings_audience,
+            "response_period_days": version.response_period_days,
+            "deadline_timezone": version.deadline_timezone,
         }
 
     def changes(self) -> dict[str, Any]:
@@ -81,4 +92,6 @@ class AmendmentForm(forms.Form):
             "mediators_see_readiness": data["mediators_see_readiness"],
             "two_factor_required": data["two_factor_required"],
             "held_meetings_audience": data["held_meetings_audience"],
+            "response_period_days": data["response_period_days"],
+            "deadline_timezone": data["deadline_timezone"],
         }

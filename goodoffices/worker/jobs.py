@@ -1,5 +1,5 @@
-"""The jobs `goodoffices worker` runs. A later job (such as escalating overdue commitments) is one
-more entry here: a function of the current time that does one bounded pass, safe in two workers."""
+"""The jobs `goodoffices worker` runs: each a function of the current time that does one bounded
+pass, safe in two workers."""
 
 from datetime import datetime, timedelta
 
@@ -8,6 +8,8 @@ from django.conf import settings
 from goodoffices.caucus.sweep import orphan_files_sweep
 from goodoffices.ledger.integrate import integrate_epoch
 from goodoffices.mail.services import mail_deliver
+from goodoffices.monitoring.escalation import escalation_pass
+from goodoffices.monitoring.evidence import orphan_evidence_sweep
 
 from .loop import Job
 
@@ -17,7 +19,8 @@ def deliver_mail(now: datetime) -> str:
 
 
 def sweep_orphan_files(now: datetime) -> str:
-    removed = orphan_files_sweep(older_than=now - timedelta(minutes=settings.ORPHAN_GRACE_MINUTES))
+    older_than = now - timedelta(minutes=settings.ORPHAN_GRACE_MINUTES)
+    removed = orphan_files_sweep(older_than=older_than) + orphan_evidence_sweep(older_than=older_than)
     return f"removed {len(removed)} stored file(s) that no row refers to" if removed else ""
 
 
@@ -27,8 +30,17 @@ def integrate_ledger(_now: datetime) -> str:
     return f"epoch {epoch.number}: {epoch.events} event(s), {epoch.covers} cover entries" if epoch else ""
 
 
+def escalate_commitments(now: datetime) -> str:
+    """Commitments past their deadline, breached, missing a check, or with reports left unanswered:
+    each escalated once, however often and in however many workers this runs."""
+    summary = escalation_pass(now=now)
+    return str(summary) if summary else ""
+
+
 JOBS = (
     Job("ledger-epoch", integrate_ledger),
+    # Before the mail, so that the notices it queues leave in the same turn.
+    Job("escalation", escalate_commitments, every=timedelta(seconds=settings.ESCALATION_EVERY_SECONDS)),
     Job("mail", deliver_mail),
     Job("orphan-files", sweep_orphan_files, every=timedelta(hours=1)),
 )

@@ -11,8 +11,9 @@ from ...loop import Worker
 
 class Command(BaseCommand):
     help = (
-        "Run the background jobs: send the e-mail outbox (with retries) and remove stored files no "
-        "row refers to. Runs until SIGTERM or Ctrl-C; --once does one pass of every job and stops."
+        "Run the background jobs: integrate the ledger's epochs, escalate commitments, send the e-mail "
+        "outbox (with retries) and remove stored files no row refers to. Runs until SIGTERM or Ctrl-C; "
+        "--once does one pass of every job and stops."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
