@@ -1,4 +1,3 @@
-import zoneinfo
 from datetime import datetime
 from typing import Annotated
 
@@ -34,7 +33,8 @@ class ProposalIn(Input):
     title: Annotated[str, line(terms.MAX_TITLE)]
     format: Annotated[str, one_of(MeetingFormat.values)]
     venue: Annotated[str, line(terms.MAX_VENUE)]
-    timezone: Annotated[str, one_of(zoneinfo.available_timezones())]
+    # The IANA zone of a place (``venue_zones``): not Factory, localtime or a POSIX rule.
+    timezone: Annotated[str, one_of(terms.venue_zones())]
     slots: list[SlotBody] = Field(max_length=terms.MAX_SLOTS, json_schema_extra={"minItems": 1})
     # Topics of the mandate's scope.
     agenda: list[Annotated[str, TOPIC]] = Field(

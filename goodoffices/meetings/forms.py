@@ -1,4 +1,4 @@
-import zoneinfo
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,7 +11,7 @@ from goodoffices.processes.models import Process
 
 from .models import MeetingFormat, Modality
 from .services.common import MAX_REASON, MAX_TEXT
-from .terms import MAX_TITLE, MAX_VENUE, ProposalTerms, SlotIn
+from .terms import MAX_TITLE, MAX_VENUE, ProposalTerms, SlotIn, venue_zones
 
 SLOT_ROWS = 3
 
@@ -38,14 +38,23 @@ def _has_offset(value: str) -> bool:
     return parsed is not None and parsed.tzinfo is not None
 
 
+class TopicsField(forms.MultipleChoiceField):
+    """The mandate's topics as checkboxes. What is not one of them is refused by the service,
+    in the mandate's words and the same as the API says it, not as an unknown choice."""
+
+    def valid_value(self, value: str) -> bool:  # noqa: ARG002 - every value is the service's to judge
+        return True
+
+
 class ProposalForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=MAX_TITLE)
+    # Required and reasonable are the service's to say, in the same words as on the API.
+    title = forms.CharField(label=_("Title"), max_length=MAX_TITLE, required=False)
     format = forms.ChoiceField(label=_("Format"), choices=MeetingFormat.choices)
     modality = forms.ChoiceField(label=_("In person or online"), choices=Modality.choices)
-    venue = forms.CharField(label=_("Venue"), max_length=MAX_VENUE)
+    venue = forms.CharField(label=_("Venue"), max_length=MAX_VENUE, required=False)
     timezone = forms.ChoiceField(label=_("Venue time zone"))
-    agenda = forms.MultipleChoiceField(
-        label=_("Agenda (within the mandate's scope)"), widget=forms.CheckboxSelectMultiple
+    agenda = TopicsField(
+        label=_("Agenda (within the mandate's scope)"), widget=forms.CheckboxSelectMultiple, required=False
     )
     delegation_size = forms.IntegerField(label=_("Delegation size per party"), min_value=1, max_value=50, initial=5)
     interpretation = forms.BooleanField(label=_("Interpretation provided"), required=False)
@@ -53,7 +62,7 @@ class ProposalForm(forms.Form):
     def __init__(self, *args: object, process: Process, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["agenda"].choices = [(t, t) for t in process.mandate_version.scope]  # type: ignore[attr-defined]
-        self.fields["timezone"].choices = [(z, z) for z in sorted(zoneinfo.available_timezones())]  # type: ignore[attr-defined]
+        self.fields["timezone"].choices = [(z, z) for z in venue_zones()]  # type: ignore[attr-defined]
         for i in range(SLOT_ROWS):
             required = i == 0
             self.fields[f"slot{i}_start"] = VenueTimeField(
@@ -74,6 +83,17 @@ class ProposalForm(forms.Form):
             if bool(start) != bool(end):
                 self.add_error(f"slot{i}_end" if start else f"slot{i}_start", _("Give both the start and the end."))
         return cleaned
+
+    def field_for_error(self, name: str) -> str | None:
+        """The form field a service's error names: ``slots[1].ends_at`` is slot 2's end."""
+        slot = re.fullmatch(r"slots(?:\[(\d+)\](?:\.(starts_at|ends_at))?)?", name)
+        if slot is not None:
+            index = int(slot[1] or 0)
+            if index >= SLOT_ROWS:
+                return None
+            return f"slot{index}_end" if slot[2] == "ends_at" else f"slot{index}_start"
+        base = name.split("[", 1)[0]
+        return base if base in self.fields else None
 
     @staticmethod
     def initial_from(terms: ProposalTerms | None) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from goodoffices.accounts.models import User
@@ -40,9 +41,13 @@ def readiness_set(*, actor: User, proposal: Proposal, ready: bool, slot: int = 0
     proposal = open_proposal(proposal)
     slots = list(proposal.slots.all())
     if not 0 <= slot < len(slots):
-        raise Invalid.one("slot", f"slot must be between 0 and {len(slots) - 1}")
+        raise Invalid.one(
+            "slot",
+            _("there is no slot at index %(index)s: this proposal has %(count)s slot(s), at indexes 0 to %(last)s")
+            % {"index": slot, "count": len(slots), "last": len(slots) - 1},
+        )
     if ready and slots[slot].starts_at <= clock.now():
-        raise Invalid.one("slot", "that slot has already begun")
+        raise Invalid.one("slot", _("slot %(n)s has already begun") % {"n": slot + 1})
     result = party_consent(
         actor,
         proposal.process,
