@@ -198,9 +198,10 @@ def consent_set(
     joint.outcome = option
     joint.decided_at = clock.now()
     joint.save(update_fields=["status", "outcome", "decided_at"])
+    # Reached by every party together: the event names no actor, not whoever consented last.
     event_record(
         kind=EventKind.CONSENT_REACHED,
-        actor=actor,
+        actor=None,
         subject=joint,
         audience=joint.reveal_to,
         process=joint.process,

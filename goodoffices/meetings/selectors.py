@@ -96,7 +96,8 @@ def register_meetings() -> QuerySet[Meeting]:
     return (
         Meeting.objects.filter(status=Meeting.Status.HELD)
         .filter(Q(communique__status=Communique.Status.PUBLISHED) | Q(audience=audience.PUBLIC))
-        .select_related("process", "communique")
+        .select_related("process__mandate__framework", "communique")
+        .prefetch_related("process__parties")
         .order_by("-starts_at")
     )
 

@@ -28,6 +28,7 @@ from goodoffices.web.shortcuts import attempt, page_of, record_id, visible_or_40
 from . import selectors, services
 from .calendar import calendar_for
 from .forms import SLOT_ROWS, HeldForm, ProposalForm, ReasonForm, TextForm
+from .joint import names_joined, parties_of
 from .models import CalendarFeed, Communique, Meeting
 from .terms import ProposalTerms
 
@@ -459,6 +460,10 @@ class RegisterFeed(Feed):  # type: ignore[type-arg]
             if communique is not None and communique.status == Communique.Status.PUBLISHED
             else item.venue
         )
+
+    def item_author_name(self, item: Meeting) -> str:
+        """The communiqué is every party's: its author is the parties, by joint consent."""
+        return _xml_text(_("%(parties)s, by joint consent") % {"parties": names_joined(parties_of(item.process))})
 
     def item_link(self, item: Meeting) -> str:
         return reverse("register_meeting", args=[item.pk])

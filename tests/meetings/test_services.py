@@ -147,7 +147,9 @@ def test_notices_reach_only_those_who_may_see(world, mailoutbox):
     mail_deliver()
     confirmed = [m for m in mailoutbox if m.subject.startswith("Meeting confirmed")]
     assert {m.to[0].split("@")[0] for m in confirmed} == notified
-    assert all(m.subject == "Meeting confirmed: Talks on the gas supply" for m in confirmed)
+    assert all(
+        m.subject == "Meeting confirmed by joint consent of Alpha and Beta: Talks on the gas supply" for m in confirmed
+    )
 
 
 def test_postponed_meeting_can_be_rescheduled_by_a_new_linked_proposal(world):

@@ -17,6 +17,7 @@ from goodoffices.lib import clock
 from goodoffices.lib.errors import Invalid
 from goodoffices.policies import Permission, require
 
+from ..joint import parties_of
 from ..models import Meeting, Proposal, ProposalSlot
 from ..notices import notify
 from .common import open_proposal, party_consent
@@ -96,8 +97,8 @@ def _meeting_confirm(proposal: Proposal, slot: ProposalSlot) -> Meeting:
         record_audience=meeting.audience,
         subject=meeting,
         actor=None,
-        message=gettext_noop("Meeting confirmed: %(title)s"),
-        params={"title": meeting.title},
+        message=gettext_noop("Meeting confirmed by joint consent of %(parties)s: %(title)s"),
+        params={"title": meeting.title, "parties": parties_of(meeting.process)},
         email=True,
     )
     return meeting
