@@ -24,6 +24,7 @@ from goodoffices.accounts.models import User, signed_in
 from goodoffices.policies import Permission, attendance_candidates, can, two_factor_missing
 from goodoffices.processes import selectors as process_selectors
 from goodoffices.web.shortcuts import attempt, page_of, record_id, visible_or_404
+from goodoffices.web.templatetags.audiences import audience_label
 
 from . import selectors, services
 from .calendar import calendar_for
@@ -244,18 +245,24 @@ def _meeting_action(
     request: HttpRequest,
     meeting_id: int,
     act: Callable[[Meeting, User], Any],
-    done: str,
+    done: Callable[[Any], str],
     form: forms.Form | None = None,
     invalid: str | None = None,
 ) -> HttpResponse:
-    """Run one act on a meeting (after its form, if any, is valid) and come back to the meeting."""
+    """Run one act on a meeting (after its form, if any, is valid) and come back to the meeting
+    with a message that says what happened (``done`` of the service's answer)."""
     meeting = visible_or_404(lambda: selectors.meeting_get(user=request.user, meeting_id=meeting_id))
     if form is not None and not form.is_valid():
         messages.error(request, invalid or _("Check the form."))
         return redirect("meeting", meeting.pk)
-    if attempt(request, lambda: act(meeting, signed_in(request))).done:
-        messages.success(request, done)
+    outcome = attempt(request, lambda: act(meeting, signed_in(request)))
+    if outcome.done:
+        messages.success(request, done(outcome.value))
     return redirect("meeting", meeting.pk)
+
+
+def _who(record_audience: str, meeting: Meeting) -> str:
+    return audience_label(record_audience, meeting.process)
 
 
 @login_required
@@ -270,7 +277,16 @@ def meeting_hold(request: HttpRequest, meeting_id: int) -> HttpResponse:
             actor=actor, meeting=meeting, attendance=people, outcomes=form.cleaned_data["outcomes"]
         )
 
-    return _meeting_action(request, meeting_id, hold, _("The meeting is recorded as held."), form)
+    return _meeting_action(
+        request,
+        meeting_id,
+        hold,
+        lambda held: (
+            _("The meeting is recorded as held. From now on it is visible to %(who)s.")
+            % {"who": _who(held.audience, held)}
+        ),
+        form,
+    )
 
 
 @login_required
@@ -283,9 +299,9 @@ def meeting_postpone(request: HttpRequest, meeting_id: int) -> HttpResponse:
         lambda meeting, actor: services.meeting_postpone(
             actor=actor, meeting=meeting, reason=form.cleaned_data["reason"]
         ),
-        _("The meeting is postponed."),
+        lambda _meeting: _("The meeting is postponed, and everyone invited is told. Propose new times when you can."),
         form,
-        _("Give a reason."),
+        _("Say why the meeting is postponed."),
     )
 
 
@@ -299,9 +315,9 @@ def meeting_cancel(request: HttpRequest, meeting_id: int) -> HttpResponse:
         lambda meeting, actor: services.meeting_cancel(
             actor=actor, meeting=meeting, reason=form.cleaned_data["reason"]
         ),
-        _("The meeting is cancelled."),
+        lambda _meeting: _("The meeting is cancelled, and everyone invited is told."),
         form,
-        _("Give a reason."),
+        _("Say why the meeting is cancelled."),
     )
 
 
@@ -313,9 +329,12 @@ def minutes_draft(request: HttpRequest, meeting_id: int) -> HttpResponse:
         request,
         meeting_id,
         lambda meeting, actor: services.minutes_draft(actor=actor, meeting=meeting, text=form.cleaned_data["text"]),
-        _("The draft minutes are saved; every party is asked to approve them."),
+        lambda drafted: (
+            _("Version %(version)s of the minutes is saved, and every party is asked to approve it.")
+            % {"version": drafted.minutes_version}
+        ),
         form,
-        _("The text must not be empty."),
+        _("Write the minutes before saving them."),
     )
 
 
@@ -324,11 +343,22 @@ def minutes_draft(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def minutes_approve(request: HttpRequest, meeting_id: int) -> HttpResponse:
     approve = request.POST.get("approve") == "1"
     version = _version(request)
+
+    def said(outcome: str) -> str:
+        if outcome == "approved":
+            return _("The minutes are approved by every party.")
+        if approve:
+            return _(
+                "Your party's approval of version %(version)s is recorded. The minutes are approved once every "
+                "party has approved this version."
+            ) % {"version": version}
+        return _("Your party's approval is withdrawn.")
+
     return _meeting_action(
         request,
         meeting_id,
         lambda meeting, actor: services.minutes_approve(actor=actor, meeting=meeting, approve=approve, version=version),
-        _("Your approval is recorded.") if approve else _("Your approval is withdrawn."),
+        said,
     )
 
 
@@ -340,9 +370,11 @@ def communique_draft(request: HttpRequest, meeting_id: int) -> HttpResponse:
         request,
         meeting_id,
         lambda meeting, actor: services.communique_draft(actor=actor, meeting=meeting, text=form.cleaned_data["text"]),
-        _("The draft communiqué is saved; every party is asked to consent."),
+        lambda _communique: _(
+            "The draft communiqué is saved, and every party is asked to consent to publish it on the register."
+        ),
         form,
-        _("The text must not be empty."),
+        _("Write the communiqué before saving it."),
     )
 
 
@@ -359,9 +391,15 @@ def communique_amend(request: HttpRequest, meeting_id: int) -> HttpResponse:
         request,
         meeting_id,
         amend,
-        _("The new version is saved; consents to the old one no longer count."),
+        lambda amended: (
+            _(
+                "Version %(version)s of the communiqué is saved. Consents to earlier versions no longer count: every "
+                "party is asked again."
+            )
+            % {"version": amended.version}
+        ),
         form,
-        _("The text must not be empty."),
+        _("Write the communiqué before saving it."),
     )
 
 
@@ -375,23 +413,32 @@ def communique_consent(request: HttpRequest, meeting_id: int) -> HttpResponse:
         communique = selectors.communique_get(user=actor, meeting=meeting)
         return services.communique_consent(actor=actor, communique=communique, consent=consent, version=version)
 
-    return _meeting_action(
-        request,
-        meeting_id,
-        give,
-        _("Your consent is recorded.") if consent else _("Your consent is withdrawn."),
-    )
+    def said(outcome: str) -> str:
+        if outcome == "published":
+            return _("The communiqué is published on the public register.")
+        if consent:
+            return _(
+                "Your party's consent to version %(version)s is recorded. The communiqué is published on the "
+                "register once every party consents to this version."
+            ) % {"version": version}
+        return _("Your party's consent is withdrawn.")
+
+    return _meeting_action(request, meeting_id, give, said)
 
 
 @login_required
 @require_POST
 def declassification_request(request: HttpRequest, meeting_id: int) -> HttpResponse:
     target = request.POST.get("to", "")
+    meeting = visible_or_404(lambda: selectors.meeting_get(user=request.user, meeting_id=meeting_id))
     return _meeting_action(
         request,
         meeting_id,
         lambda meeting, actor: services.declassification_request(actor=actor, meeting=meeting, to=target),
-        _("Every party is asked to consent to the declassification."),
+        lambda _none: (
+            _("Every party is asked to consent to make this meeting visible to %(who)s.")
+            % {"who": _who(target, meeting)}
+        ),
     )
 
 
@@ -400,13 +447,25 @@ def declassification_request(request: HttpRequest, meeting_id: int) -> HttpRespo
 def declassification_consent(request: HttpRequest, meeting_id: int) -> HttpResponse:
     consent = request.POST.get("consent") == "1"
     target = request.POST.get("to", "")[:16]
+    meeting = visible_or_404(lambda: selectors.meeting_get(user=request.user, meeting_id=meeting_id))
+
+    def said(outcome: str) -> str:
+        who = _who(target, meeting)
+        if outcome == "declassified":
+            return _("The meeting is now visible to %(who)s.") % {"who": who}
+        if consent:
+            return _(
+                "Your party's consent is recorded. The meeting becomes visible to %(who)s once every party consents."
+            ) % {"who": who}
+        return _("Your party's consent is withdrawn.")
+
     return _meeting_action(
         request,
         meeting_id,
         lambda meeting, actor: services.declassification_consent(
             actor=actor, meeting=meeting, consent=consent, to=target
         ),
-        _("Your consent is recorded.") if consent else _("Your consent is withdrawn."),
+        said,
     )
 
 

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
+from ..demo_server import demo_server
 from .test_journeys import sign_in
 
 # Issue 10: the journey is measured, and must not creep back up.
@@ -33,6 +34,13 @@ class Clicks:
     def choose(self, target: Locator, value: str) -> None:
         self.count += 1
         target.select_option(value)
+
+
+@pytest.fixture(scope="module")
+def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A demo of its own: the journey records the demo's begun meeting as held, as another test does."""
+    with demo_server(tmp_path_factory.mktemp("journey")) as url:
+        yield url
 
 
 @pytest.fixture
