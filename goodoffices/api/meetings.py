@@ -100,9 +100,12 @@ class TextIn(Input):
 
 
 class HeldIn(Input):
-    # User names of those who attended.
-    attendance: list[Annotated[str, StringConstraints(max_length=150)]] = Field(default_factory=list, max_length=200)
-    outcomes: Annotated[str, lines_of_text(MAX_TEXT, required=False)] = ""
+    # User names of those who attended: at least one.
+    attendance: list[Annotated[str, StringConstraints(max_length=150)]] = Field(
+        max_length=200, json_schema_extra={"minItems": 1}
+    )
+    # What came of the meeting.
+    outcomes: Annotated[str, lines_of_text(MAX_TEXT)]
 
 
 class ApprovalIn(Input):

@@ -141,9 +141,16 @@ class TextForm(forms.Form):
 
 
 class HeldForm(forms.Form):
-    attendance = forms.MultipleChoiceField(label=_("Who attended"), required=False, widget=forms.CheckboxSelectMultiple)
+    attendance = forms.MultipleChoiceField(
+        label=_("Who attended"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("say who attended: at least one person")},
+    )
     outcomes = forms.CharField(
-        label=_("Outcomes"), required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Outcomes"),
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("say what came of the meeting: its outcomes are part of its record")},
     )
 
     def __init__(self, *args: object, people: list[tuple[str, str]], **kwargs: object) -> None:

@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 
 from goodoffices.consent.models import Purpose
 from goodoffices.consent.selectors import OpenQuestions, consents_seen, open_questions
-from goodoffices.lib import audience
+from goodoffices.lib import audience, clock
 from goodoffices.lib.errors import NotFound
 from goodoffices.policies import (
     AnyUser,
@@ -213,6 +213,8 @@ class MeetingView:
     communique: CommuniqueView | None
     declassification: DeclassificationView | None
     may_record: bool
+    # A meeting is recorded as held only once it has begun: until then the form is not offered.
+    may_record_held: bool
     may_approve_minutes: bool
     may_draft_communique: bool
     may_consent_communique: bool
@@ -234,6 +236,7 @@ def meeting_views(*, user: AnyUser, meetings: Sequence[Meeting], process: Proces
         else OpenQuestions({}, {})
     )
     views = []
+    now = clock.now()
     for meeting in meetings:
         communique = communiques.get(meeting.pk)
         minutes_visible = meeting.minutes_status == Meeting.MinutesStatus.APPROVED or can(
@@ -259,7 +262,8 @@ def meeting_views(*, user: AnyUser, meetings: Sequence[Meeting], process: Proces
                     if joint is not None
                     else None
                 ),
-                may_record=can(user, Permission.MEETING_RECORD, meeting),
+                may_record=(may_record := can(user, Permission.MEETING_RECORD, meeting)),
+                may_record_held=may_record and meeting.status == Meeting.Status.CONFIRMED and meeting.starts_at <= now,
                 may_approve_minutes=can(user, Permission.MEETING_APPROVE, meeting),
                 may_draft_communique=can(user, Permission.COMMUNIQUE_DRAFT, meeting),
                 may_consent_communique=can(user, Permission.COMMUNIQUE_CONSENT, meeting),

@@ -231,7 +231,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "meeting": meeting,
             "view": view,
             "communique": communique,
-            "held_form": HeldForm(people=_people(meeting)) if view.may_record else None,
+            "held_form": HeldForm(people=_people(meeting)) if view.may_record_held else None,
             "postpone_form": ReasonForm(prefix="postpone"),
             "cancel_form": ReasonForm(prefix="cancel"),
             "minutes_form": TextForm(prefix="minutes", initial={"text": view.minutes}),
@@ -268,8 +268,30 @@ def _who(record_audience: str, meeting: Meeting) -> str:
 @login_required
 @require_POST
 def meeting_hold(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Record a meeting as held, deliberately: the first submit shows the record and who will see
+    it; only its confirmation (``confirm=1``) records it."""
     meeting = visible_or_404(lambda: selectors.meeting_get(user=request.user, meeting_id=meeting_id))
+    if not can(request.user, Permission.MEETING_RECORD, meeting):
+        raise PermissionDenied
     form = HeldForm(request.POST, people=_people(meeting))
+    if request.POST.get("confirm") != "1" or not form.is_valid():
+        valid = form.is_valid()
+        chosen = set(form.cleaned_data.get("attendance", [])) if valid else set()
+        held_audience = meeting.process.mandate_version.held_meetings_audience
+        return render(
+            request,
+            "meetings/hold_review.html",
+            {
+                "process": meeting.process,
+                "meeting": meeting,
+                "form": form,
+                "review": valid,
+                "attendees": [name for username, name in _people(meeting) if username in chosen],
+                "who": _who(held_audience, meeting),
+                "public": held_audience == "public",
+            },
+            status=200 if valid else 422,
+        )
 
     def hold(meeting: Meeting, actor: User) -> Meeting:
         people = list(User.objects.filter(username__in=form.cleaned_data["attendance"]))
@@ -285,7 +307,6 @@ def meeting_hold(request: HttpRequest, meeting_id: int) -> HttpResponse:
             _("The meeting is recorded as held. From now on it is visible to %(who)s.")
             % {"who": _who(held.audience, held)}
         ),
-        form,
     )
 
 

@@ -90,6 +90,7 @@ def test_main_journey(people: dict[str, Page], demo_url: str, page: Page) -> Non
     clicks.check(mediator.get_by_label("Baku delegation head"))
     clicks.check(mediator.get_by_label("Stepanakert delegation head"))
     mediator.get_by_label("Outcomes").fill("The sides agreed to a joint inspection of the line.")
+    clicks.click(mediator.get_by_role("button", name="Review the record"))
     clicks.click(mediator.get_by_role("button", name="Record as held"))
     expect(mediator.locator(".meeting-status")).to_have_text("held")
     mediator.get_by_role("region", name="Minutes").get_by_label("Text").fill("The sides met on the line.")

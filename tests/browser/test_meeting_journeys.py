@@ -80,6 +80,8 @@ def test_proposal_counter_readiness_communique_register(people: dict[str, Page],
     mediator.get_by_label("Baku delegation head").check()
     mediator.get_by_label("Stepanakert delegation head").check()
     mediator.get_by_label("Outcomes").fill("The sides agreed to a joint inspection of the line.")
+    mediator.get_by_role("button", name="Review the record").click()
+    expect(mediator.get_by_text("visible to everyone admitted to the process")).to_be_visible()
     mediator.get_by_role("button", name="Record as held").click()
     expect(mediator.locator(".meeting-status")).to_have_text("held")
     mediator.get_by_role("region", name="Communiqué").get_by_label("Text").fill(
