@@ -100,9 +100,9 @@ REQUIRED_TEXTS = {
     ("MandateIn", "title"): 200,
     ("ProcessIn", "title"): 200,
     ("AmendmentIn", "note"): 4000,
+    ("HeldIn", "outcomes"): 20000,
 }
 OPTIONAL_TEXTS = {
-    ("HeldIn", "outcomes"): 20000,
     ("FrameworkIn", "description"): 4000,
     ("MandateIn", "note"): 4000,
     ("AppointmentIn", "organisation"): 200,

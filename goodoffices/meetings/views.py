@@ -85,28 +85,43 @@ def proposal_create(request: HttpRequest, process_id: int) -> HttpResponse:
         meeting_id = record_id(request.GET["reschedule"])
         reschedules = visible_or_404(lambda: selectors.meeting_get(user=request.user, meeting_id=meeting_id))
     base = parent or (reschedules.proposal if reschedules else None)
-    initial = ProposalForm.initial_from(ProposalTerms.from_proposal(base) if base else None)
-    form = ProposalForm(request.POST or None, process=process, initial=initial)
+    base_terms = ProposalTerms.from_proposal(base) if base else None
+    form = ProposalForm(
+        request.POST or None,
+        process=process,
+        initial=ProposalForm.initial_from(base_terms),
+        slot_rows=len(base_terms.slots) + 1 if base_terms else SLOT_ROWS,
+        # A party's head is asked whether its party is ready for the slots it proposes.
+        for_party=can(request.user, Permission.PROPOSAL_RESPOND, process),
+    )
     status = 200
     if request.method == "POST":
         status = 422
         if form.is_valid():
-            actor, terms = signed_in(request), form.terms()
+            actor, terms, ready = signed_in(request), form.terms(), bool(form.cleaned_data.get("ready"))
             outcome = attempt(
                 request,
                 (
-                    (lambda: services.proposal_counter(actor=actor, proposal=parent, terms=terms))
+                    (lambda: services.proposal_counter(actor=actor, proposal=parent, terms=terms, ready=ready))
                     if parent is not None
                     else (
                         lambda: services.proposal_create(
-                            actor=actor, process=process, terms=terms, reschedules=reschedules
+                            actor=actor, process=process, terms=terms, reschedules=reschedules, ready=ready
                         )
                     )
                 ),
                 form=form,
             )
             if outcome.value is not None:
-                messages.success(request, _("The proposal is sent to the parties and the mediators."))
+                messages.success(
+                    request,
+                    _(
+                        "The proposal is sent to the parties and the mediators. Your party is ready for its slots "
+                        "(sealed: no other party learns of it)."
+                    )
+                    if ready
+                    else _("The proposal is sent to the parties and the mediators."),
+                )
                 return redirect("proposal", outcome.value.pk)
             status = outcome.status
     return render(
@@ -117,7 +132,6 @@ def proposal_create(request: HttpRequest, process_id: int) -> HttpResponse:
             "form": form,
             "parent": parent,
             "reschedules": reschedules,
-            "slot_rows": range(SLOT_ROWS),
         },
         status=status,
     )
@@ -127,7 +141,6 @@ def proposal_create(request: HttpRequest, process_id: int) -> HttpResponse:
 def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
     proposal = visible_or_404(lambda: selectors.proposal_get(user=request.user, proposal_id=proposal_id))
     view = selectors.proposal_view(user=request.user, proposal=proposal)
-    parties = {p.pk: p.name for p in proposal.process.parties.all()}
     return render(
         request,
         "meetings/proposal.html",
@@ -135,8 +148,7 @@ def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
             "process": proposal.process,
             "proposal": proposal,
             "view": view,
-            "my_slot": view.my_slot,
-            "others_readiness": [(parties[pid], slot) for pid, slot in view.others_readiness.items()],
+            "gaps": selectors.readiness_gaps(view),
             "counters": proposal.counters.all(),
             "decline_form": ReasonForm(),
         },
@@ -157,24 +169,35 @@ def _proposal_action(
     return redirect("proposal", proposal.pk)
 
 
+def _slot_index(raw: str) -> int:
+    # Anything but a small number names no slot, and the service says so.
+    return int(raw) if raw.isdigit() and len(raw) < 3 else -1
+
+
 @login_required
 @require_POST
 def proposal_readiness(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    """Mark every slot the party could attend (``slots``, as in a time poll), or one (``slot``),
+    or withdraw (``ready=0``)."""
     ready = request.POST.get("ready") == "1"
-    raw_slot = request.POST.get("slot", "0")
-    slot = int(raw_slot) if raw_slot.isdigit() and len(raw_slot) < 3 else -1
+    chosen = [_slot_index(raw) for raw in request.POST.getlist("slots")]
+    if not chosen and "slot" in request.POST:
+        chosen = [_slot_index(request.POST["slot"])]
 
     def said(result: services.Readiness) -> str:
         if result.meeting is not None:
             return _("Every party is ready: the meeting is confirmed.")
         if ready:
-            return _("Your readiness is recorded. You will be told when the meeting is confirmed.")
-        return _("Your readiness is withdrawn.")
+            return _(
+                "Your party's readiness for slot(s) %(slots)s is recorded, sealed: no other party learns of it. "
+                "You will be told when the meeting is confirmed."
+            ) % {"slots": ", ".join(str(i + 1) for i in sorted(set(chosen)))}
+        return _("Your party's readiness is withdrawn.")
 
     return _proposal_action(
         request,
         proposal_id,
-        lambda proposal, actor: services.readiness_set(actor=actor, proposal=proposal, ready=ready, slot=slot),
+        lambda proposal, actor: services.readiness_set(actor=actor, proposal=proposal, ready=ready, slots=chosen),
         said,
     )
 
