@@ -69,6 +69,8 @@ def test_every_choice_is_an_enum(spec):
     assert "Europe/Zurich" in zones
     assert "Asia/Baku" in zones
     assert "Mars/Olympus_Mons" not in zones
+    # Only zones of places (issue 10, item 7): no Factory, localtime, POSIX rules or aliases like Zulu.
+    assert not {"Factory", "localtime", "EST5EDT", "Zulu", "posix/Europe/Zurich", "Etc/GMT+3"} & set(zones)
 
 
 # Null means something here: the mandate's languages, every party, no end, no second factor;
@@ -104,9 +106,9 @@ REQUIRED_TEXTS = {
     ("MandateIn", "title"): 200,
     ("ProcessIn", "title"): 200,
     ("AmendmentIn", "note"): 4000,
+    ("HeldIn", "outcomes"): 20000,
 }
 OPTIONAL_TEXTS = {
-    ("HeldIn", "outcomes"): 20000,
     ("FrameworkIn", "description"): 4000,
     ("MandateIn", "note"): 4000,
     ("AppointmentIn", "organisation"): 200,
@@ -318,7 +320,7 @@ ENUM_REQUESTS = {
     ("post", "/api/v1/reports/{report_id}/responses", "kind"): Requests.response,
 }
 # A sample of the time zones: the first and last, and zones that change to daylight-saving time.
-ZONES = ["Africa/Abidjan", "America/New_York", "Asia/Baku", "Australia/Lord_Howe", "Europe/Zurich", "Zulu"]
+ZONES = ["Africa/Abidjan", "America/New_York", "Asia/Baku", "Australia/Lord_Howe", "Europe/Zurich", "Pacific/Wallis"]
 
 
 def test_the_guard_every_enum_of_a_request_is_tried(spec):

@@ -445,7 +445,7 @@ FORMS = [
     Form(
         "mediator",
         lambda c: f"/meetings/{c.confirmed.pk}/held/",
-        lambda c: {"attendance": "head_a", "outcomes": "Agreed"},
+        lambda c: {"attendance": "head_a", "outcomes": "Agreed", "confirm": "1"},
         "outcomes",
     ),
     Form(

@@ -2,12 +2,12 @@ from datetime import datetime
 from typing import Annotated
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 from pydantic import StringConstraints
 
 from goodoffices.accounts.models import User, signed_in
-from goodoffices.lib import zones
 from goodoffices.lib.errors import Invalid
 from goodoffices.meetings import selectors, services, terms
 from goodoffices.meetings.models import Communique, MeetingFormat, Modality, Proposal
@@ -17,7 +17,19 @@ from goodoffices.meetings.terms import ProposalTerms, SlotIn
 from goodoffices.pagination import paginate
 from goodoffices.processes import selectors as process_selectors
 
-from .schemas import LANGUAGE, TOPIC, Cursor, Input, Limit, PageOut, json_date, line, lines_of_text, one_of
+from .schemas import (
+    LANGUAGE,
+    TOPIC,
+    Cursor,
+    Input,
+    Limit,
+    PageOut,
+    json_date,
+    line,
+    lines_of_text,
+    one_of,
+    optional,
+)
 
 router = Router(tags=["meetings"])
 
@@ -34,7 +46,8 @@ class ProposalIn(Input):
     title: Annotated[str, line(terms.MAX_TITLE)]
     format: Annotated[str, one_of(MeetingFormat.values)]
     venue: Annotated[str, line(terms.MAX_VENUE)]
-    timezone: Annotated[str, one_of(zones.available())]
+    # The IANA zone of a place (``venue_zones``): not Factory, localtime or a POSIX rule.
+    timezone: Annotated[str, one_of(terms.venue_zones())]
     slots: list[SlotBody] = Field(max_length=terms.MAX_SLOTS, json_schema_extra={"minItems": 1})
     # Topics of the mandate's scope.
     agenda: list[Annotated[str, TOPIC]] = Field(
@@ -72,7 +85,12 @@ class ProposalOut(Schema):
     proposing_party: int | None
     decline_reason: str
     meeting: int | None
+    # Party id -> the lowest slot index of each readiness you may see (kept from when a party
+    # named one slot); ``readiness_slots`` has every slot.
     my_readiness: dict[str, int]
+    # Party id -> every slot index that party is ready for, of the readiness you may see: your own
+    # party's, and every party's for mediators where the mandate lets them see readiness.
+    readiness_slots: dict[str, list[int]]
 
 
 class ProposalList(PageOut):
@@ -80,8 +98,14 @@ class ProposalList(PageOut):
 
 
 class ReadinessIn(Input):
+    """``{"ready": true, "slots": [0, 2]}``: every slot your party could attend (indexes from 0);
+    ``{"ready": true, "slot": 0}`` names one; ``{"ready": false}`` withdraws."""
+
     ready: bool
-    slot: int = Field(default=0, ge=0, le=9)
+    slot: int = optional(ge=0, le=terms.MAX_SLOTS - 1)
+    slots: list[Annotated[int, Field(ge=0, le=terms.MAX_SLOTS - 1)]] = optional(
+        max_length=terms.MAX_SLOTS, declared={"minItems": 1, "uniqueItems": True}
+    )
 
 
 class ReadinessOut(Schema):
@@ -100,9 +124,12 @@ class TextIn(Input):
 
 
 class HeldIn(Input):
-    # User names of those who attended.
-    attendance: list[Annotated[str, StringConstraints(max_length=150)]] = Field(default_factory=list, max_length=200)
-    outcomes: Annotated[str, lines_of_text(MAX_TEXT, required=False)] = ""
+    # User names of those who attended: at least one.
+    attendance: list[Annotated[str, StringConstraints(max_length=150)]] = Field(
+        max_length=200, json_schema_extra={"minItems": 1}
+    )
+    # What came of the meeting.
+    outcomes: Annotated[str, lines_of_text(MAX_TEXT)]
 
 
 class ApprovalIn(Input):
@@ -194,7 +221,8 @@ def proposal_out(view: selectors.ProposalView) -> ProposalOut:
         proposing_party=proposal.proposing_party_id,
         decline_reason=proposal.decline_reason,
         meeting=view.meeting_id,
-        my_readiness={str(party): slot for party, slot in view.readiness.items()},
+        my_readiness={str(party): min(slots) for party, slots in view.readiness.items() if slots},
+        readiness_slots={str(party): list(slots) for party, slots in view.readiness.items()},
     )
 
 
@@ -297,10 +325,20 @@ def proposal_withdraw(request: HttpRequest, proposal_id: int) -> ProposalOut:
     return _proposal(request, selectors.proposal_get(user=request.user, proposal_id=proposal_id))
 
 
-@router.put("/proposals/{proposal_id}/readiness", response=ReadinessOut, summary="Say your party is ready")
+@router.put(
+    "/proposals/{proposal_id}/readiness", response=ReadinessOut, summary="Say which slots your party is ready for"
+)
 def readiness_set(request: HttpRequest, proposal_id: int, payload: ReadinessIn) -> ReadinessOut:
     proposal = selectors.proposal_get(user=request.user, proposal_id=proposal_id)
-    result = services.readiness_set(actor=signed_in(request), proposal=proposal, ready=payload.ready, slot=payload.slot)
+    if payload.slots is not None and payload.slot is not None:
+        raise Invalid.one("slots", _("give either slots or slot, not both"))
+    result = services.readiness_set(
+        actor=signed_in(request),
+        proposal=proposal,
+        ready=payload.ready,
+        slot=payload.slot or 0,
+        slots=payload.slots,
+    )
     return ReadinessOut(status=result.status, meeting=result.meeting.pk if result.meeting else None)
 
 

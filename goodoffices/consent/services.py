@@ -10,7 +10,7 @@ is refused with ``Conflict`` and writes nothing.
 """
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -132,12 +132,25 @@ def _check_read(joint: JointConsent, read: Read) -> None:
         )
 
 
+def same_option(options: list[str]) -> str | None:
+    """The default rule: reached when every party gave the same option."""
+    return options[0] if len(set(options)) == 1 else None
+
+
 @transaction.atomic
 def consent_set(
-    *, actor: User, joint: JointConsent, party: Party, option: str | None, read: Read | None = None
+    *,
+    actor: User,
+    joint: JointConsent,
+    party: Party,
+    option: str | None,
+    read: Read | None = None,
+    decide: Callable[[list[str]], str | None] = same_option,
 ) -> ConsentResult:
     """Give (``option``, with what the party ``read``) or withdraw (``None``) ``party``'s consent.
-    Policy is the caller's."""
+    Once every party has consented to the current question, ``decide`` reads their options and
+    names the outcome, or None while they do not meet (readiness for several slots meets on a
+    slot common to all). Policy is the caller's."""
     # Lock the joint consent alone (not the rows it joins): two parties consenting at the same
     # instant are serialised here, so exactly one of them sees the last consent arrive.
     joint = (
@@ -192,18 +205,22 @@ def consent_set(
             "party_id", "option", "digest"
         )
     }
-    if set(given) != required or set(given.values()) != {(option, joint.digest)}:
+    outcome = None
+    if set(given) == required and {digest for _, digest in given.values()} == {joint.digest}:
+        outcome = decide([given_option for given_option, _ in given.values()])
+    if outcome is None:
         return ConsentResult(reached=False, outcome=None, version=joint.version, digest=joint.digest)
     joint.status = JointConsent.Status.REACHED
-    joint.outcome = option
+    joint.outcome = outcome
     joint.decided_at = clock.now()
     joint.save(update_fields=["status", "outcome", "decided_at"])
+    # Reached by every party together: the event names no actor, not whoever consented last.
     event_record(
         kind=EventKind.CONSENT_REACHED,
-        actor=actor,
+        actor=None,
         subject=joint,
         audience=joint.reveal_to,
         process=joint.process,
-        payload={"purpose": joint.purpose, "outcome": option, "digest": joint.digest, "version": joint.version},
+        payload={"purpose": joint.purpose, "outcome": outcome, "digest": joint.digest, "version": joint.version},
     )
-    return ConsentResult(reached=True, outcome=option, version=joint.version, digest=joint.digest)
+    return ConsentResult(reached=True, outcome=outcome, version=joint.version, digest=joint.digest)

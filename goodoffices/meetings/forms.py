@@ -1,3 +1,5 @@
+import re
+import zoneinfo
 from datetime import UTC, datetime
 from typing import Any
 
@@ -6,14 +8,15 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from goodoffices.lib import zones
 from goodoffices.processes.models import Process
 
 from .models import MeetingFormat, Modality
 from .services.common import MAX_REASON, MAX_TEXT
-from .terms import MAX_TITLE, MAX_VENUE, ProposalTerms, SlotIn
+from .terms import MAX_SLOTS, MAX_TITLE, MAX_VENUE, ProposalTerms, SlotIn, venue_zones
 
 SLOT_ROWS = 3
+# What a datetime-local input shows and takes.
+LOCAL_INPUT = "%Y-%m-%dT%H:%M"
 
 
 class VenueTimeField(forms.DateTimeField):
@@ -38,49 +41,87 @@ def _has_offset(value: str) -> bool:
     return parsed is not None and parsed.tzinfo is not None
 
 
+class TopicsField(forms.MultipleChoiceField):
+    """The mandate's topics as checkboxes. What is not one of them is refused by the service,
+    in the mandate's words and the same as the API says it, not as an unknown choice."""
+
+    def valid_value(self, value: str) -> bool:  # noqa: ARG002 - every value is the service's to judge
+        return True
+
+
 class ProposalForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=MAX_TITLE)
+    # Required and reasonable are the service's to say, in the same words as on the API.
+    title = forms.CharField(label=_("Title"), max_length=MAX_TITLE, required=False)
     format = forms.ChoiceField(label=_("Format"), choices=MeetingFormat.choices)
     modality = forms.ChoiceField(label=_("In person or online"), choices=Modality.choices)
-    venue = forms.CharField(label=_("Venue"), max_length=MAX_VENUE)
-    timezone = forms.ChoiceField(label=_("Venue time zone"))
-    agenda = forms.MultipleChoiceField(
-        label=_("Agenda (within the mandate's scope)"), widget=forms.CheckboxSelectMultiple
+    venue = forms.CharField(label=_("Venue"), max_length=MAX_VENUE, required=False)
+    timezone = forms.ChoiceField(label=_("Venue time zone"), required=False)
+    agenda = TopicsField(
+        label=_("Agenda (within the mandate's scope)"), widget=forms.CheckboxSelectMultiple, required=False
     )
     delegation_size = forms.IntegerField(label=_("Delegation size per party"), min_value=1, max_value=50, initial=5)
     interpretation = forms.BooleanField(label=_("Interpretation provided"), required=False)
 
-    def __init__(self, *args: object, process: Process, **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, process: Process, slot_rows: int = SLOT_ROWS, for_party: bool = False, **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.slot_rows = max(SLOT_ROWS, min(slot_rows, MAX_SLOTS))
         self.fields["agenda"].choices = [(t, t) for t in process.mandate_version.scope]  # type: ignore[attr-defined]
-        self.fields["timezone"].choices = [(z, z) for z in zones.choices()]  # type: ignore[attr-defined]
-        for i in range(SLOT_ROWS):
+        # Nothing is chosen for the proposer: the first entry asks.
+        zones = [("", _("Choose the venue's time zone")), *((z, z) for z in venue_zones())]
+        self.fields["timezone"].choices = zones  # type: ignore[attr-defined]
+        for i in range(self.slot_rows):
             required = i == 0
             self.fields[f"slot{i}_start"] = VenueTimeField(
                 label=_("Slot %(n)s starts (venue time)") % {"n": i + 1},
                 required=required,
-                widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+                widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_INPUT),
             )
             self.fields[f"slot{i}_end"] = VenueTimeField(
                 label=_("Slot %(n)s ends (venue time)") % {"n": i + 1},
                 required=required,
-                widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+                widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_INPUT),
+            )
+        if for_party:
+            # Asked of a head of delegation: is its own party ready for the slots it proposes?
+            self.fields["ready"] = forms.BooleanField(
+                label=_("My party is ready for every slot I propose (sealed: no other party learns of it)"),
+                required=False,
+                initial=True,
             )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        for i in range(SLOT_ROWS):
+        for i in range(self.slot_rows):
             start, end = cleaned.get(f"slot{i}_start"), cleaned.get(f"slot{i}_end")
             if bool(start) != bool(end):
                 self.add_error(f"slot{i}_end" if start else f"slot{i}_start", _("Give both the start and the end."))
         return cleaned
 
+    def field_for_error(self, name: str) -> str | None:
+        """The form field a service's error names: ``slots[1].ends_at`` is slot 2's end."""
+        slot = re.fullmatch(r"slots(?:\[(\d+)\](?:\.(starts_at|ends_at))?)?", name)
+        if slot is not None:
+            index = int(slot[1] or 0)
+            if index >= self.slot_rows:
+                return None
+            return f"slot{index}_end" if slot[2] == "ends_at" else f"slot{index}_start"
+        base = name.split("[", 1)[0]
+        return base if base in self.fields else None
+
     @staticmethod
     def initial_from(terms: ProposalTerms | None) -> dict[str, Any]:
-        """The form filled in from existing terms (a counter-proposal starts from what it answers)."""
+        """The form filled in from existing terms: a counter-proposal starts from what it answers,
+        its slots included (in the venue's time)."""
         if terms is None:
-            return {"timezone": "Europe/Zurich"}
-        return {
+            return {}
+        zone = zoneinfo.ZoneInfo(terms.timezone)
+        slots: dict[str, Any] = {}
+        for i, slot in enumerate(terms.slots):
+            slots[f"slot{i}_start"] = slot.starts_at.astimezone(zone).replace(tzinfo=None)
+            slots[f"slot{i}_end"] = slot.ends_at.astimezone(zone).replace(tzinfo=None)
+        return slots | {
             "title": terms.title,
             "format": terms.format,
             "modality": terms.modality,
@@ -95,7 +136,7 @@ class ProposalForm(forms.Form):
         """The terms as typed; the service decides whether they are reasonable."""
         data = self.cleaned_data
         slots = []
-        for i in range(SLOT_ROWS):
+        for i in range(self.slot_rows):
             start, end = data.get(f"slot{i}_start"), data.get(f"slot{i}_end")
             if start and end:
                 slots.append(SlotIn(start, end))
@@ -121,9 +162,16 @@ class TextForm(forms.Form):
 
 
 class HeldForm(forms.Form):
-    attendance = forms.MultipleChoiceField(label=_("Who attended"), required=False, widget=forms.CheckboxSelectMultiple)
+    attendance = forms.MultipleChoiceField(
+        label=_("Who attended"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("say who attended: at least one person")},
+    )
     outcomes = forms.CharField(
-        label=_("Outcomes"), required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Outcomes"),
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("say what came of the meeting: its outcomes are part of its record")},
     )
 
     def __init__(self, *args: object, people: list[tuple[str, str]], **kwargs: object) -> None:

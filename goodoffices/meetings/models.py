@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from goodoffices.lib import audience
@@ -172,7 +171,9 @@ class Notification(models.Model):
 
     def text(self) -> str:
         """The message in the active language: stored untranslated, translated when read."""
-        return str(gettext(self.message) % self.params)
+        from .joint import render
+
+        return render(self.message, self.params)
 
 
 class CalendarFeed(models.Model):

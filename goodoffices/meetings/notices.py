@@ -4,6 +4,8 @@ see the record it is about (goodoffices.policies.audience_members).
 E-mail is queued in the outbox in the caller's transaction and sent by the worker after commit
 (goodoffices.mail): the request's answer never depends on a mail server."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -15,6 +17,7 @@ from goodoffices.mail.services import Mail, mail_enqueue
 from goodoffices.policies import audience_members
 from goodoffices.processes.models import Process
 
+from .joint import render
 from .models import Notification
 
 
@@ -37,7 +40,7 @@ def notify(
     subject: models.Model,
     actor: User | None,
     message: str,
-    params: dict[str, str],
+    params: dict[str, Any],
     email: bool = True,
 ) -> None:
     """Notify everyone who may read ``subject`` except the actor, in the app and by e-mail (sent
@@ -52,8 +55,8 @@ def notify(
         mail_enqueue(_mail(u, message, params, site + url) for u in recipients if u.email)
 
 
-def _mail(user: User, message: str, params: dict[str, str], link: str) -> Mail:
+def _mail(user: User, message: str, params: dict[str, Any], link: str) -> Mail:
     with translation.override(user.language or settings.LANGUAGE_CODE):
-        text = gettext(message) % params
+        text = render(message, params)
         body = gettext("%(text)s\n\nOpen it in Good Offices: %(url)s") % {"text": text, "url": link}
     return Mail(to=user.email, subject=text, body=body)

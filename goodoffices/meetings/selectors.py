@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 
 from goodoffices.consent.models import Purpose
 from goodoffices.consent.selectors import OpenQuestions, consents_seen, open_questions
-from goodoffices.lib import audience
+from goodoffices.lib import audience, clock
 from goodoffices.lib.errors import NotFound
 from goodoffices.policies import (
     AnyUser,
@@ -23,6 +23,7 @@ from goodoffices.policies import (
 from goodoffices.processes.models import Process
 
 from .models import Communique, Meeting, Notification, Proposal
+from .slots import option_slots
 
 
 def _proposals() -> QuerySet[Proposal]:
@@ -96,7 +97,8 @@ def register_meetings() -> QuerySet[Meeting]:
     return (
         Meeting.objects.filter(status=Meeting.Status.HELD)
         .filter(Q(communique__status=Communique.Status.PUBLISHED) | Q(audience=audience.PUBLIC))
-        .select_related("process", "communique")
+        .select_related("process__mandate__framework", "communique")
+        .prefetch_related("process__parties")
         .order_by("-starts_at")
     )
 
@@ -122,12 +124,16 @@ class ProposalView:
     """A proposal as one reader may see it."""
 
     proposal: Proposal
-    # Party id -> slot index of the readiness the reader may see: its own party's, and for a
-    # mediator every party's where the mandate lets mediators see readiness.
-    readiness: dict[int, int]
+    # Party id -> the slot indexes of the readiness the reader may see: its own party's, and for
+    # a mediator every party's where the mandate lets mediators see readiness.
+    readiness: dict[int, tuple[int, ...]]
     # The same, for the parties that are not the reader's own.
-    others_readiness: dict[int, int]
-    my_slot: int | None
+    others_readiness: dict[int, tuple[int, ...]]
+    # The slots the reader's own party said it is ready for (empty: not said).
+    my_slots: tuple[int, ...]
+    # A mediator of no party where the mandate lets mediators see readiness: the consents given
+    # were sealed to each party and the mediators (consent._sealed_audience), so it sees them all.
+    sees_all_readiness: bool
     meeting_id: int | None
     may_respond: bool
     may_decline: bool
@@ -151,10 +157,12 @@ def proposal_views(
         return []
     roles = roles_for(user, proposals[0].process)
     seen = consents_seen(subjects=proposals, purpose=Purpose.READINESS, roles=roles)
+    process = proposals[0].process
+    sees_all = roles.mediator and not roles.parties and process.mandate_version.mediators_see_readiness
     views = []
     for proposal in proposals:
-        readiness = {party: int(option) for party, option in seen[proposal.pk].items()}
-        mine = [slot for party, slot in readiness.items() if party in roles.parties]
+        readiness = {party: option_slots(option) for party, option in seen[proposal.pk].items()}
+        mine = [slots for party, slots in readiness.items() if party in roles.parties]
         is_open = proposal.status == Proposal.Status.OPEN
         try:
             meeting_id: int | None = proposal.meeting.pk
@@ -165,7 +173,8 @@ def proposal_views(
                 proposal=proposal,
                 readiness=readiness,
                 others_readiness={party: slot for party, slot in readiness.items() if party not in roles.parties},
-                my_slot=mine[0] if mine else None,
+                my_slots=mine[0] if mine else (),
+                sees_all_readiness=sees_all,
                 meeting_id=meeting_id,
                 may_respond=is_open and can(user, Permission.PROPOSAL_RESPOND, proposal),
                 may_decline=is_open and can(user, Permission.PROPOSAL_DECLINE, proposal),
@@ -178,6 +187,32 @@ def proposal_views(
 
 def proposal_view(*, user: AnyUser, proposal: Proposal) -> ProposalView:
     return proposal_views(user=user, proposals=[proposal])[0]
+
+
+@dataclass(frozen=True)
+class SlotReadiness:
+    """One slot as a mediator who may see readiness reads it: which parties are ready for it."""
+
+    index: int
+    ready: tuple[str, ...]
+    missing: tuple[str, ...]
+
+
+def readiness_gaps(view: ProposalView) -> list[SlotReadiness] | None:
+    """Where the parties' slots fail to meet, for a reader who sees every party's readiness (a
+    mediator, where the mandate lets mediators see it: ``sees_all_readiness``); None for anyone
+    else, and never for a party, which sees its own readiness and no other."""
+    if not view.sees_all_readiness:
+        return None
+    parties = list(view.proposal.process.parties.all())
+    return [
+        SlotReadiness(
+            index=slot.index,
+            ready=tuple(p.name for p in parties if slot.index in view.readiness.get(p.pk, ())),
+            missing=tuple(p.name for p in parties if slot.index not in view.readiness.get(p.pk, ())),
+        )
+        for slot in view.proposal.slots.all()
+    ]
 
 
 @dataclass(frozen=True)
@@ -212,6 +247,8 @@ class MeetingView:
     communique: CommuniqueView | None
     declassification: DeclassificationView | None
     may_record: bool
+    # A meeting is recorded as held only once it has begun: until then the form is not offered.
+    may_record_held: bool
     may_approve_minutes: bool
     may_draft_communique: bool
     may_consent_communique: bool
@@ -233,6 +270,7 @@ def meeting_views(*, user: AnyUser, meetings: Sequence[Meeting], process: Proces
         else OpenQuestions({}, {})
     )
     views = []
+    now = clock.now()
     for meeting in meetings:
         communique = communiques.get(meeting.pk)
         minutes_visible = meeting.minutes_status == Meeting.MinutesStatus.APPROVED or can(
@@ -258,7 +296,8 @@ def meeting_views(*, user: AnyUser, meetings: Sequence[Meeting], process: Proces
                     if joint is not None
                     else None
                 ),
-                may_record=can(user, Permission.MEETING_RECORD, meeting),
+                may_record=(may_record := can(user, Permission.MEETING_RECORD, meeting)),
+                may_record_held=may_record and meeting.status == Meeting.Status.CONFIRMED and meeting.starts_at <= now,
                 may_approve_minutes=can(user, Permission.MEETING_APPROVE, meeting),
                 may_draft_communique=can(user, Permission.COMMUNIQUE_DRAFT, meeting),
                 may_consent_communique=can(user, Permission.COMMUNIQUE_CONSENT, meeting),

@@ -5,6 +5,7 @@ the process's mandate and returns the cleaned terms, or raises ``Invalid`` namin
 broken rule with its field.
 """
 
+import functools
 import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -12,8 +13,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from goodoffices.lib import clock, text, zones
+from goodoffices.lib import clock, text
 from goodoffices.lib.errors import FieldError, Invalid
 from goodoffices.processes.models import Process
 
@@ -93,31 +95,57 @@ class ProposalTerms:
         }
 
     def validated(self, process: Process) -> "ProposalTerms":
-        """These terms cleaned, if reasonable under the process's mandate; else ``Invalid``."""
+        """These terms cleaned, if reasonable under the process's mandate; else ``Invalid``
+        naming every broken rule, in the reader's language and the mandate's words (slots by the
+        number a person sees, 1, 2, ...; fields as the API names them, ``slots[0].starts_at``)."""
         errors: list[FieldError] = []
-        title = _single_line(self.title, "title", "a proposal needs a title", MAX_TITLE, errors)
-        venue = _single_line(self.venue, "venue", "a proposal needs a venue (or 'virtual')", MAX_VENUE, errors)
+        title = _single_line(self.title, "title", _("a proposal needs a title"), MAX_TITLE, errors)
+        venue = _single_line(self.venue, "venue", _("a proposal needs a venue (or 'virtual')"), MAX_VENUE, errors)
         if self.format not in MeetingFormat.values:
-            errors.append(FieldError("format", f"{self.format!r} is not one of {', '.join(MeetingFormat.values)}"))
+            errors.append(
+                FieldError(
+                    "format",
+                    _("“%(value)s” is not a format: choose one of %(choices)s")
+                    % {"value": self.format, "choices": ", ".join(MeetingFormat.values)},
+                )
+            )
         if self.modality not in Modality.values:
-            errors.append(FieldError("modality", f"{self.modality!r} is not one of {', '.join(Modality.values)}"))
+            errors.append(
+                FieldError(
+                    "modality",
+                    _("“%(value)s” is not a modality: choose one of %(choices)s")
+                    % {"value": self.modality, "choices": ", ".join(Modality.values)},
+                )
+            )
         zone = _zone(self.timezone, errors)
         _check_venue(process, venue, errors)
         _check_invited(process, self.invited, errors)
         agenda = _agenda(process, self.agenda, errors)
         if not MIN_DELEGATION <= self.delegation_size <= MAX_DELEGATION:
             errors.append(
-                FieldError("delegation_size", f"must be between {MIN_DELEGATION} and {MAX_DELEGATION} people per party")
+                FieldError(
+                    "delegation_size",
+                    _("a delegation has between %(min)s and %(max)s people per party")
+                    % {"min": MIN_DELEGATION, "max": MAX_DELEGATION},
+                )
             )
         languages = _languages(process, self.languages, errors)
         slots = _slots(process, self.slots, zone, errors)
         if process.status != Process.Status.ACTIVE:
-            errors.append(FieldError("process", "the process is not active"))
+            errors.append(FieldError("process", _("the process is not active")))
         if errors:
             raise Invalid(errors)
         return replace(
             self, title=title, venue=venue, agenda=agenda, languages=languages, slots=slots, invited=self.invited
         )
+
+
+def mandate_name(process: Process) -> str:
+    """The mandate as a refusal names it: its title and the version in force."""
+    return _("“%(title)s” (version %(number)s)") % {
+        "title": process.mandate.title,
+        "number": process.mandate_version.number,
+    }
 
 
 def _single_line(value: str, name: str, missing: str, limit: int, errors: list[FieldError]) -> str:
@@ -131,9 +159,30 @@ def _single_line(value: str, name: str, missing: str, limit: int, errors: list[F
         return ""
 
 
+def real_zone(name: str) -> bool:
+    """A zone a venue can be in: a canonical IANA name of a place (not ``Factory``, ``localtime``,
+    a bare ``EST5EDT`` or a ``posix/`` copy)."""
+    return name in venue_zones()
+
+
+@functools.cache
+def venue_zones() -> tuple[str, ...]:
+    """The IANA zones of places, sorted: ``Area/Location`` names and UTC."""
+    areas: tuple[str, ...] = ("Africa/", "America/", "Antarctica/", "Arctic/", "Asia/", "Atlantic/", "Australia/")
+    areas += ("Europe/", "Indian/", "Pacific/")
+    return tuple(sorted(z for z in zoneinfo.available_timezones() if z.startswith(areas) or z == "UTC"))
+
+
 def _zone(name: str, errors: list[FieldError]) -> zoneinfo.ZoneInfo | None:
-    if name not in zones.available():
-        errors.append(FieldError("timezone", f"{name!r} is not an IANA time zone"))
+    if not name:
+        errors.append(FieldError("timezone", _("choose the venue's time zone")))
+        return None
+    if not real_zone(name):
+        errors.append(
+            FieldError(
+                "timezone", _("“%(zone)s” is not the time zone of a place (such as Europe/Zurich)") % {"zone": name}
+            )
+        )
         return None
     return zoneinfo.ZoneInfo(name)
 
@@ -143,7 +192,13 @@ def _check_venue(process: Process, venue: str, errors: list[FieldError]) -> None
     for party in process.parties.all():
         refused = {v.casefold() for v in refused_by.get(party.name, [])}
         if venue and venue.casefold() in refused:
-            errors.append(FieldError("venue", f'venue "{venue}" is refused by {party.name}'))
+            errors.append(
+                FieldError(
+                    "venue",
+                    _("the venue “%(venue)s” is refused by %(party)s under the mandate %(mandate)s")
+                    % {"venue": venue, "party": party.name, "mandate": mandate_name(process)},
+                )
+            )
 
 
 def _check_invited(process: Process, invited: tuple[int, ...] | None, errors: list[FieldError]) -> None:
@@ -152,24 +207,37 @@ def _check_invited(process: Process, invited: tuple[int, ...] | None, errors: li
     parties = list(process.parties.all())
     for party in parties:
         if party.pk not in invited:
-            errors.append(FieldError("invited", f"{party.name} is a party of the process and must be invited"))
+            errors.append(
+                FieldError(
+                    "invited", _("%(party)s is a party of the process and must be invited") % {"party": party.name}
+                )
+            )
     for pid in sorted(set(invited) - {p.pk for p in parties}):
-        errors.append(FieldError("invited", f"{pid} is not a party of this process"))
+        errors.append(FieldError("invited", _("%(id)s is not a party of this process") % {"id": pid}))
 
 
 def _agenda(process: Process, agenda: tuple[str, ...], errors: list[FieldError]) -> tuple[str, ...]:
     scope = {topic.casefold(): topic for topic in process.mandate_version.scope}
     cleaned: list[str] = []
     if not agenda:
-        errors.append(FieldError("agenda", "a proposal needs at least one agenda item"))
+        errors.append(FieldError("agenda", _("a proposal needs at least one agenda item")))
     if len(agenda) > MAX_AGENDA:
-        errors.append(FieldError("agenda", f"at most {MAX_AGENDA} agenda items"))
+        errors.append(FieldError("agenda", _("at most %(n)s agenda items") % {"n": MAX_AGENDA}))
     for i, item in enumerate(agenda[:MAX_AGENDA]):
         topic = scope.get((item or "").strip().casefold())
         if topic is None:
-            errors.append(FieldError(f"agenda[{i}]", f'agenda item "{item}" is outside the mandate\'s scope'))
+            errors.append(
+                FieldError(
+                    f"agenda[{i}]",
+                    _(
+                        "the agenda item “%(item)s” is outside the scope of the mandate %(mandate)s, "
+                        "which covers: %(scope)s"
+                    )
+                    % {"item": item, "mandate": mandate_name(process), "scope": "; ".join(scope.values())},
+                )
+            )
         elif topic in cleaned:
-            errors.append(FieldError(f"agenda[{i}]", f'agenda item "{item}" is listed twice'))
+            errors.append(FieldError(f"agenda[{i}]", _("the agenda item “%(item)s” is listed twice") % {"item": item}))
         else:
             cleaned.append(topic)
     return tuple(cleaned)
@@ -180,7 +248,13 @@ def _languages(process: Process, languages: tuple[str, ...], errors: list[FieldE
     cleaned = tuple(dict.fromkeys(languages or allowed))
     for i, code in enumerate(cleaned):
         if code not in allowed:
-            errors.append(FieldError(f"languages[{i}]", f'language "{code}" is not a language of the mandate'))
+            errors.append(
+                FieldError(
+                    f"languages[{i}]",
+                    _("the language “%(code)s” is not a language of the mandate %(mandate)s")
+                    % {"code": code, "mandate": mandate_name(process)},
+                )
+            )
     return cleaned
 
 
@@ -188,7 +262,7 @@ class _NotALocalTime(ValueError):
     pass
 
 
-def _instant(value: datetime, zone: zoneinfo.ZoneInfo, *, what: str) -> datetime:
+def _instant(value: datetime, zone: zoneinfo.ZoneInfo, *, number: int, end: bool) -> datetime:
     """``value`` as an instant in UTC. A time given without an offset is wall-clock time at the
     venue, and must name exactly one instant there: not one skipped or repeated by a change of
     daylight-saving time. (Aware datetimes sharing a tzinfo compare by wall clock in Python;
@@ -199,50 +273,104 @@ def _instant(value: datetime, zone: zoneinfo.ZoneInfo, *, what: str) -> datetime
     earlier, later = local.replace(fold=0), local.replace(fold=1)
     if earlier.utcoffset() == later.utcoffset():
         return local.astimezone(UTC)
-    shown = value.strftime("%Y-%m-%d %H:%M")
+    params = {"n": number, "time": value.strftime("%Y-%m-%d %H:%M"), "zone": zone.key}
     if earlier.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != value:
         raise _NotALocalTime(
-            f"the {what}, {shown}, does not exist in {zone.key}: the clocks skip it because of a daylight-saving change"
+            (
+                _(
+                    "slot %(n)s ends at %(time)s, a time that does not exist in %(zone)s: the clocks skip it "
+                    "because of a daylight-saving change"
+                )
+                if end
+                else _(
+                    "slot %(n)s starts at %(time)s, a time that does not exist in %(zone)s: the clocks skip it "
+                    "because of a daylight-saving change"
+                )
+            )
+            % params
         )
     raise _NotALocalTime(
-        f"the {what}, {shown}, is ambiguous in {zone.key}: it happens twice because of a daylight-saving "
-        "change (choose another time, or give it with its UTC offset)"
+        (
+            _(
+                "slot %(n)s ends at %(time)s, a time that is ambiguous in %(zone)s: it happens twice because "
+                "of a daylight-saving change (choose another time, or give it with its UTC offset)"
+            )
+            if end
+            else _(
+                "slot %(n)s starts at %(time)s, a time that is ambiguous in %(zone)s: it happens twice because "
+                "of a daylight-saving change (choose another time, or give it with its UTC offset)"
+            )
+        )
+        % params
     )
+
+
+def _term(process: Process) -> str:
+    mandate = process.mandate_version
+    if mandate.term_end is None:
+        return _("from %(start)s") % {"start": mandate.term_start.isoformat()}
+    return _("from %(start)s to %(end)s") % {
+        "start": mandate.term_start.isoformat(),
+        "end": mandate.term_end.isoformat(),
+    }
+
+
+def _slot_instants(slot: SlotIn, zone: zoneinfo.ZoneInfo, i: int) -> tuple[datetime, datetime] | FieldError:
+    """The slot's start and end as instants, or the error naming the time that is not one."""
+    name, number = f"slots[{i}]", i + 1
+    try:
+        try:
+            starts = _instant(slot.starts_at, zone, number=number, end=False)
+        except _NotALocalTime as exc:
+            return FieldError(f"{name}.starts_at", str(exc))
+        try:
+            ends = _instant(slot.ends_at, zone, number=number, end=True)
+        except _NotALocalTime as exc:
+            return FieldError(f"{name}.ends_at", str(exc))
+        # Both ends must also be times the venue's calendar can show.
+        starts.astimezone(zone), ends.astimezone(zone)
+    except OverflowError:
+        return FieldError(name, _("slot %(n)s is out of any usable range of dates") % {"n": number})
+    return starts, ends
 
 
 def _slots(
     process: Process, slots: tuple[SlotIn, ...], zone: zoneinfo.ZoneInfo | None, errors: list[FieldError]
 ) -> tuple[SlotIn, ...]:
+    """The slots as instants. Errors name a slot by its number from 1 (as people count, and as
+    the form labels it) and its field from 0 (as JSON counts): slot 1 is ``slots[0]``."""
     mandate = process.mandate_version
     cleaned: list[SlotIn] = []
     if not slots:
-        errors.append(FieldError("slots", "a proposal needs at least one time slot"))
+        errors.append(FieldError("slots", _("a proposal needs at least one time slot")))
     if len(slots) > MAX_SLOTS:
-        errors.append(FieldError("slots", f"at most {MAX_SLOTS} time slots"))
+        errors.append(FieldError("slots", _("at most %(n)s time slots") % {"n": MAX_SLOTS}))
     if zone is None:
         return ()
     now = clock.now()
     for i, slot in enumerate(slots[:MAX_SLOTS]):
-        name = f"slots[{i}]"
-        try:
-            starts = _instant(slot.starts_at, zone, what="start")
-            ends = _instant(slot.ends_at, zone, what="end")
-            venue_days = (starts.astimezone(zone).date(), ends.astimezone(zone).date())
-        except OverflowError:
-            errors.append(FieldError(name, "the slot is out of any usable range of dates"))
+        name, number = f"slots[{i}]", i + 1
+        instants = _slot_instants(slot, zone, i)
+        if isinstance(instants, FieldError):
+            errors.append(instants)
             continue
-        except _NotALocalTime as exc:
-            errors.append(FieldError(name, str(exc)))
-            continue
+        starts, ends = instants
+        venue_days = (starts.astimezone(zone).date(), ends.astimezone(zone).date())
         if ends <= starts:
-            errors.append(FieldError(name, "a slot must end after it starts"))
+            errors.append(FieldError(f"{name}.ends_at", _("slot %(n)s must end after it starts") % {"n": number}))
             continue
         if starts <= now:
-            errors.append(FieldError(name, "a slot must be in the future"))
+            errors.append(FieldError(f"{name}.starts_at", _("slot %(n)s must be in the future") % {"n": number}))
         if not all(mandate.in_term(day) for day in venue_days):
-            errors.append(FieldError(name, "the slot falls outside the mandate's term"))
+            errors.append(
+                FieldError(
+                    name,
+                    _("slot %(n)s falls outside the term of the mandate %(mandate)s, which runs %(term)s")
+                    % {"n": number, "mandate": mandate_name(process), "term": _term(process)},
+                )
+            )
         errors.extend(
-            FieldError(name, f"slot {i} overlaps slot {j}")
+            FieldError(name, _("slot %(n)s overlaps slot %(other)s") % {"n": number, "other": j + 1})
             for j, other in enumerate(cleaned)
             if starts < other.ends_at and other.starts_at < ends
         )

@@ -24,10 +24,12 @@ from goodoffices.accounts.models import User, signed_in
 from goodoffices.policies import Permission, attendance_candidates, can, two_factor_missing
 from goodoffices.processes import selectors as process_selectors
 from goodoffices.web.shortcuts import attempt, page_of, record_id, visible_or_404
+from goodoffices.web.templatetags.audiences import audience_label
 
 from . import selectors, services
 from .calendar import calendar_for
 from .forms import SLOT_ROWS, HeldForm, ProposalForm, ReasonForm, TextForm
+from .joint import names_joined, parties_of
 from .models import CalendarFeed, Communique, Meeting
 from .terms import ProposalTerms
 
@@ -83,28 +85,43 @@ def proposal_create(request: HttpRequest, process_id: int) -> HttpResponse:
         meeting_id = record_id(request.GET["reschedule"])
         reschedules = visible_or_404(lambda: selectors.meeting_get(user=request.user, meeting_id=meeting_id))
     base = parent or (reschedules.proposal if reschedules else None)
-    initial = ProposalForm.initial_from(ProposalTerms.from_proposal(base) if base else None)
-    form = ProposalForm(request.POST or None, process=process, initial=initial)
+    base_terms = ProposalTerms.from_proposal(base) if base else None
+    form = ProposalForm(
+        request.POST or None,
+        process=process,
+        initial=ProposalForm.initial_from(base_terms),
+        slot_rows=len(base_terms.slots) + 1 if base_terms else SLOT_ROWS,
+        # A party's head is asked whether its party is ready for the slots it proposes.
+        for_party=can(request.user, Permission.PROPOSAL_RESPOND, process),
+    )
     status = 200
     if request.method == "POST":
         status = 422
         if form.is_valid():
-            actor, terms = signed_in(request), form.terms()
+            actor, terms, ready = signed_in(request), form.terms(), bool(form.cleaned_data.get("ready"))
             outcome = attempt(
                 request,
                 (
-                    (lambda: services.proposal_counter(actor=actor, proposal=parent, terms=terms))
+                    (lambda: services.proposal_counter(actor=actor, proposal=parent, terms=terms, ready=ready))
                     if parent is not None
                     else (
                         lambda: services.proposal_create(
-                            actor=actor, process=process, terms=terms, reschedules=reschedules
+                            actor=actor, process=process, terms=terms, reschedules=reschedules, ready=ready
                         )
                     )
                 ),
                 form=form,
             )
             if outcome.value is not None:
-                messages.success(request, _("The proposal is sent to the parties and the mediators."))
+                messages.success(
+                    request,
+                    _(
+                        "The proposal is sent to the parties and the mediators. Your party is ready for its slots "
+                        "(sealed: no other party learns of it)."
+                    )
+                    if ready
+                    else _("The proposal is sent to the parties and the mediators."),
+                )
                 return redirect("proposal", outcome.value.pk)
             status = outcome.status
     return render(
@@ -115,7 +132,6 @@ def proposal_create(request: HttpRequest, process_id: int) -> HttpResponse:
             "form": form,
             "parent": parent,
             "reschedules": reschedules,
-            "slot_rows": range(SLOT_ROWS),
         },
         status=status,
     )
@@ -125,7 +141,6 @@ def proposal_create(request: HttpRequest, process_id: int) -> HttpResponse:
 def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
     proposal = visible_or_404(lambda: selectors.proposal_get(user=request.user, proposal_id=proposal_id))
     view = selectors.proposal_view(user=request.user, proposal=proposal)
-    parties = {p.pk: p.name for p in proposal.process.parties.all()}
     return render(
         request,
         "meetings/proposal.html",
@@ -133,8 +148,7 @@ def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
             "process": proposal.process,
             "proposal": proposal,
             "view": view,
-            "my_slot": view.my_slot,
-            "others_readiness": [(parties[pid], slot) for pid, slot in view.others_readiness.items()],
+            "gaps": selectors.readiness_gaps(view),
             "counters": proposal.counters.all(),
             "decline_form": ReasonForm(),
         },
@@ -155,24 +169,35 @@ def _proposal_action(
     return redirect("proposal", proposal.pk)
 
 
+def _slot_index(raw: str) -> int:
+    # Anything but a small number names no slot, and the service says so.
+    return int(raw) if raw.isdigit() and len(raw) < 3 else -1
+
+
 @login_required
 @require_POST
 def proposal_readiness(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    """Mark every slot the party could attend (``slots``, as in a time poll), or one (``slot``),
+    or withdraw (``ready=0``)."""
     ready = request.POST.get("ready") == "1"
-    raw_slot = request.POST.get("slot", "0")
-    slot = int(raw_slot) if raw_slot.isdigit() and len(raw_slot) < 3 else -1
+    chosen = [_slot_index(raw) for raw in request.POST.getlist("slots")]
+    if not chosen and "slot" in request.POST:
+        chosen = [_slot_index(request.POST["slot"])]
 
     def said(result: services.Readiness) -> str:
         if result.meeting is not None:
             return _("Every party is ready: the meeting is confirmed.")
         if ready:
-            return _("Your readiness is recorded. You will be told when the meeting is confirmed.")
-        return _("Your readiness is withdrawn.")
+            return _(
+                "Your party's readiness for slot(s) %(slots)s is recorded, sealed: no other party learns of it. "
+                "You will be told when the meeting is confirmed."
+            ) % {"slots": ", ".join(str(i + 1) for i in sorted(set(chosen)))}
+        return _("Your party's readiness is withdrawn.")
 
     return _proposal_action(
         request,
         proposal_id,
-        lambda proposal, actor: services.readiness_set(actor=actor, proposal=proposal, ready=ready, slot=slot),
+        lambda proposal, actor: services.readiness_set(actor=actor, proposal=proposal, ready=ready, slots=chosen),
         said,
     )
 
@@ -229,7 +254,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "meeting": meeting,
             "view": view,
             "communique": communique,
-            "held_form": HeldForm(people=_people(meeting)) if view.may_record else None,
+            "held_form": HeldForm(people=_people(meeting)) if view.may_record_held else None,
             "postpone_form": ReasonForm(prefix="postpone"),
             "cancel_form": ReasonForm(prefix="cancel"),
             "minutes_form": TextForm(prefix="minutes", initial={"text": view.minutes}),
@@ -243,25 +268,53 @@ def _meeting_action(
     request: HttpRequest,
     meeting_id: int,
     act: Callable[[Meeting, User], Any],
-    done: str,
+    done: Callable[[Any], str],
     form: forms.Form | None = None,
     invalid: str | None = None,
 ) -> HttpResponse:
-    """Run one act on a meeting (after its form, if any, is valid) and come back to the meeting."""
+    """Run one act on a meeting (after its form, if any, is valid) and come back to the meeting
+    with a message that says what happened (``done`` of the service's answer)."""
     meeting = visible_or_404(lambda: selectors.meeting_get(user=request.user, meeting_id=meeting_id))
     if form is not None and not form.is_valid():
         messages.error(request, invalid or _("Check the form."))
         return redirect("meeting", meeting.pk)
-    if attempt(request, lambda: act(meeting, signed_in(request))).done:
-        messages.success(request, done)
+    outcome = attempt(request, lambda: act(meeting, signed_in(request)))
+    if outcome.done:
+        messages.success(request, done(outcome.value))
     return redirect("meeting", meeting.pk)
+
+
+def _who(record_audience: str, meeting: Meeting) -> str:
+    return audience_label(record_audience, meeting.process)
 
 
 @login_required
 @require_POST
 def meeting_hold(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Record a meeting as held, deliberately: the first submit shows the record and who will see
+    it; only its confirmation (``confirm=1``) records it."""
     meeting = visible_or_404(lambda: selectors.meeting_get(user=request.user, meeting_id=meeting_id))
+    if not can(request.user, Permission.MEETING_RECORD, meeting):
+        raise PermissionDenied
     form = HeldForm(request.POST, people=_people(meeting))
+    if request.POST.get("confirm") != "1" or not form.is_valid():
+        valid = form.is_valid()
+        chosen = set(form.cleaned_data.get("attendance", [])) if valid else set()
+        held_audience = meeting.process.mandate_version.held_meetings_audience
+        return render(
+            request,
+            "meetings/hold_review.html",
+            {
+                "process": meeting.process,
+                "meeting": meeting,
+                "form": form,
+                "review": valid,
+                "attendees": [name for username, name in _people(meeting) if username in chosen],
+                "who": _who(held_audience, meeting),
+                "public": held_audience == "public",
+            },
+            status=200 if valid else 422,
+        )
 
     def hold(meeting: Meeting, actor: User) -> Meeting:
         people = list(User.objects.filter(username__in=form.cleaned_data["attendance"]))
@@ -269,7 +322,15 @@ def meeting_hold(request: HttpRequest, meeting_id: int) -> HttpResponse:
             actor=actor, meeting=meeting, attendance=people, outcomes=form.cleaned_data["outcomes"]
         )
 
-    return _meeting_action(request, meeting_id, hold, _("The meeting is recorded as held."), form)
+    return _meeting_action(
+        request,
+        meeting_id,
+        hold,
+        lambda held: (
+            _("The meeting is recorded as held. From now on it is visible to %(who)s.")
+            % {"who": _who(held.audience, held)}
+        ),
+    )
 
 
 @login_required
@@ -282,9 +343,9 @@ def meeting_postpone(request: HttpRequest, meeting_id: int) -> HttpResponse:
         lambda meeting, actor: services.meeting_postpone(
             actor=actor, meeting=meeting, reason=form.cleaned_data["reason"]
         ),
-        _("The meeting is postponed."),
+        lambda _meeting: _("The meeting is postponed, and everyone invited is told. Propose new times when you can."),
         form,
-        _("Give a reason."),
+        _("Say why the meeting is postponed."),
     )
 
 
@@ -298,9 +359,9 @@ def meeting_cancel(request: HttpRequest, meeting_id: int) -> HttpResponse:
         lambda meeting, actor: services.meeting_cancel(
             actor=actor, meeting=meeting, reason=form.cleaned_data["reason"]
         ),
-        _("The meeting is cancelled."),
+        lambda _meeting: _("The meeting is cancelled, and everyone invited is told."),
         form,
-        _("Give a reason."),
+        _("Say why the meeting is cancelled."),
     )
 
 
@@ -312,9 +373,12 @@ def minutes_draft(request: HttpRequest, meeting_id: int) -> HttpResponse:
         request,
         meeting_id,
         lambda meeting, actor: services.minutes_draft(actor=actor, meeting=meeting, text=form.cleaned_data["text"]),
-        _("The draft minutes are saved; every party is asked to approve them."),
+        lambda drafted: (
+            _("Version %(version)s of the minutes is saved, and every party is asked to approve it.")
+            % {"version": drafted.minutes_version}
+        ),
         form,
-        _("The text must not be empty."),
+        _("Write the minutes before saving them."),
     )
 
 
@@ -323,11 +387,22 @@ def minutes_draft(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def minutes_approve(request: HttpRequest, meeting_id: int) -> HttpResponse:
     approve = request.POST.get("approve") == "1"
     version = _version(request)
+
+    def said(outcome: str) -> str:
+        if outcome == "approved":
+            return _("The minutes are approved by every party.")
+        if approve:
+            return _(
+                "Your party's approval of version %(version)s is recorded. The minutes are approved once every "
+                "party has approved this version."
+            ) % {"version": version}
+        return _("Your party's approval is withdrawn.")
+
     return _meeting_action(
         request,
         meeting_id,
         lambda meeting, actor: services.minutes_approve(actor=actor, meeting=meeting, approve=approve, version=version),
-        _("Your approval is recorded.") if approve else _("Your approval is withdrawn."),
+        said,
     )
 
 
@@ -339,9 +414,11 @@ def communique_draft(request: HttpRequest, meeting_id: int) -> HttpResponse:
         request,
         meeting_id,
         lambda meeting, actor: services.communique_draft(actor=actor, meeting=meeting, text=form.cleaned_data["text"]),
-        _("The draft communiqué is saved; every party is asked to consent."),
+        lambda _communique: _(
+            "The draft communiqué is saved, and every party is asked to consent to publish it on the register."
+        ),
         form,
-        _("The text must not be empty."),
+        _("Write the communiqué before saving it."),
     )
 
 
@@ -358,9 +435,15 @@ def communique_amend(request: HttpRequest, meeting_id: int) -> HttpResponse:
         request,
         meeting_id,
         amend,
-        _("The new version is saved; consents to the old one no longer count."),
+        lambda amended: (
+            _(
+                "Version %(version)s of the communiqué is saved. Consents to earlier versions no longer count: every "
+                "party is asked again."
+            )
+            % {"version": amended.version}
+        ),
         form,
-        _("The text must not be empty."),
+        _("Write the communiqué before saving it."),
     )
 
 
@@ -374,23 +457,32 @@ def communique_consent(request: HttpRequest, meeting_id: int) -> HttpResponse:
         communique = selectors.communique_get(user=actor, meeting=meeting)
         return services.communique_consent(actor=actor, communique=communique, consent=consent, version=version)
 
-    return _meeting_action(
-        request,
-        meeting_id,
-        give,
-        _("Your consent is recorded.") if consent else _("Your consent is withdrawn."),
-    )
+    def said(outcome: str) -> str:
+        if outcome == "published":
+            return _("The communiqué is published on the public register.")
+        if consent:
+            return _(
+                "Your party's consent to version %(version)s is recorded. The communiqué is published on the "
+                "register once every party consents to this version."
+            ) % {"version": version}
+        return _("Your party's consent is withdrawn.")
+
+    return _meeting_action(request, meeting_id, give, said)
 
 
 @login_required
 @require_POST
 def declassification_request(request: HttpRequest, meeting_id: int) -> HttpResponse:
     target = request.POST.get("to", "")
+    meeting = visible_or_404(lambda: selectors.meeting_get(user=request.user, meeting_id=meeting_id))
     return _meeting_action(
         request,
         meeting_id,
         lambda meeting, actor: services.declassification_request(actor=actor, meeting=meeting, to=target),
-        _("Every party is asked to consent to the declassification."),
+        lambda _none: (
+            _("Every party is asked to consent to make this meeting visible to %(who)s.")
+            % {"who": _who(target, meeting)}
+        ),
     )
 
 
@@ -399,13 +491,25 @@ def declassification_request(request: HttpRequest, meeting_id: int) -> HttpRespo
 def declassification_consent(request: HttpRequest, meeting_id: int) -> HttpResponse:
     consent = request.POST.get("consent") == "1"
     target = request.POST.get("to", "")[:16]
+    meeting = visible_or_404(lambda: selectors.meeting_get(user=request.user, meeting_id=meeting_id))
+
+    def said(outcome: str) -> str:
+        who = _who(target, meeting)
+        if outcome == "declassified":
+            return _("The meeting is now visible to %(who)s.") % {"who": who}
+        if consent:
+            return _(
+                "Your party's consent is recorded. The meeting becomes visible to %(who)s once every party consents."
+            ) % {"who": who}
+        return _("Your party's consent is withdrawn.")
+
     return _meeting_action(
         request,
         meeting_id,
         lambda meeting, actor: services.declassification_consent(
             actor=actor, meeting=meeting, consent=consent, to=target
         ),
-        _("Your consent is recorded.") if consent else _("Your consent is withdrawn."),
+        said,
     )
 
 
@@ -459,6 +563,10 @@ class RegisterFeed(Feed):  # type: ignore[type-arg]
             if communique is not None and communique.status == Communique.Status.PUBLISHED
             else item.venue
         )
+
+    def item_author_name(self, item: Meeting) -> str:
+        """The communiqué is every party's: its author is the parties, by joint consent."""
+        return _xml_text(_("%(parties)s, by joint consent") % {"parties": names_joined(parties_of(item.process))})
 
     def item_link(self, item: Meeting) -> str:
         return reverse("register_meeting", args=[item.pk])

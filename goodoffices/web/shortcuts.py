@@ -79,6 +79,12 @@ class Attempt(Generic[T]):
 
 
 def _field(form: forms.Form, name: str) -> str | None:
+    """The form field an error names; a form whose fields are not named as the service's
+    (``slots[0].starts_at``) says which with ``field_for_error``."""
+    field_for_error = getattr(form, "field_for_error", None)
+    if field_for_error is not None:
+        mapped: str | None = field_for_error(name)
+        return mapped
     base = name.split("[", 1)[0]
     base = FIELD_ALIASES.get(base, base)
     return base if base in form.fields else None

@@ -16,6 +16,7 @@ from goodoffices.policies import Permission, can, roles_in
 from goodoffices.processes import selectors, services
 from goodoffices.processes.models import Appointment, DelegationMembership, DelegationRole, Process
 
+from .activity import activity_items
 from .forms import AmendmentForm, AppointmentForm, MemberForm
 from .shortcuts import attempt, page_of, process_context, visible_or_404
 
@@ -70,8 +71,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 def process_detail(request: HttpRequest, process_id: int) -> HttpResponse:
     process = _process(request, process_id, with_people=True)
-    events = selectors.event_list(user=request.user, process=process)[:10]
-    return render(request, "web/process.html", {**process_context(request, process), "events": events})
+    events = list(selectors.event_list(user=request.user, process=process)[:10])
+    return render(
+        request, "web/process.html", {**process_context(request, process), "items": activity_items(events, process)}
+    )
 
 
 @login_required
@@ -97,7 +100,9 @@ def activity(request: HttpRequest, process_id: int) -> HttpResponse:
         request, selectors.event_list(user=request.user, process=process), order=("-seq",), scope=f"events:{process.pk}"
     )
     return render(
-        request, "web/activity.html", {**process_context(request, process), "events": page.items, "page": page}
+        request,
+        "web/activity.html",
+        {**process_context(request, process), "items": activity_items(page.items, process), "page": page},
     )
 
 

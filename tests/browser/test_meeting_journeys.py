@@ -33,7 +33,7 @@ def open_meetings(page: Page, demo_url: str) -> None:
     page.get_by_role("navigation", name="Process").get_by_role("link", name="Meetings").click()
 
 
-def propose(page: Page, title: str, topics: list[str], days: int) -> None:
+def propose(page: Page, title: str, topics: list[str], days: int, *, ready: bool = True) -> None:
     page.get_by_label("Title").fill(title)
     page.get_by_label("Format").select_option("direct")
     page.get_by_label("Venue:", exact=True).fill("Geneva")
@@ -42,6 +42,7 @@ def propose(page: Page, title: str, topics: list[str], days: int) -> None:
         page.get_by_label(topic).check()
     page.get_by_label("Slot 1 starts (venue time)").fill(_when(days, 10))
     page.get_by_label("Slot 1 ends (venue time)").fill(_when(days, 13))
+    page.get_by_label("My party is ready for every slot I propose").set_checked(ready)
     page.get_by_role("button", name="Send the proposal").click()
     expect(page.get_by_role("heading", name=title)).to_be_visible()
 
@@ -58,19 +59,16 @@ def test_proposal_counter_readiness_communique_register(people: dict[str, Page],
     propose(b, "Gas and electricity talks", ["Gas supply", "Electricity line"], days=14)
     expect(b.get_by_text("Answers")).to_be_visible()
 
+    # Baku said, proposing, that it is ready for its slots; Stepanakert now says it is too.
     open_meetings(a, demo_url)
     a.get_by_role("link", name="Gas and electricity talks").click()
-    a.get_by_role("button", name="Ready for slot 1").click()
-    expect(a.get_by_text("Your readiness is recorded")).to_be_visible()
-
-    open_meetings(b, demo_url)
-    b.get_by_role("link", name="Gas and electricity talks").click()
-    b.get_by_role("button", name="Ready for slot 1").click()
-    expect(b.get_by_text("Every party is ready: the meeting is confirmed.")).to_be_visible()
-    expect(b.locator(".meeting-status")).to_have_text("confirmed")
-    a.reload()
-    a.get_by_role("link", name="Open the confirmed meeting").click()
+    a.get_by_role("checkbox", name="Slot 1").check()
+    a.get_by_role("button", name="Say your party is ready").click()
+    expect(a.get_by_text("Every party is ready: the meeting is confirmed.")).to_be_visible()
     expect(a.locator(".meeting-status")).to_have_text("confirmed")
+    b.reload()
+    b.get_by_role("link", name="Open the confirmed meeting").click()
+    expect(b.locator(".meeting-status")).to_have_text("confirmed")
 
     # A meeting is recorded as held only once it has begun: the demo's talks on the electricity
     # line began an hour ago.
@@ -80,6 +78,8 @@ def test_proposal_counter_readiness_communique_register(people: dict[str, Page],
     mediator.get_by_label("Baku delegation head").check()
     mediator.get_by_label("Stepanakert delegation head").check()
     mediator.get_by_label("Outcomes").fill("The sides agreed to a joint inspection of the line.")
+    mediator.get_by_role("button", name="Review the record").click()
+    expect(mediator.get_by_text("visible to everyone admitted to the process")).to_be_visible()
     mediator.get_by_role("button", name="Record as held").click()
     expect(mediator.locator(".meeting-status")).to_have_text("held")
     mediator.get_by_role("region", name="Communiqué").get_by_label("Text").fill(
@@ -109,12 +109,12 @@ def test_a_consent_from_a_stale_page_is_refused(people: dict[str, Page], demo_ur
     a, b, mediator = people["stepanakert"], people["baku"], people["mediator"]
     open_meetings(b, demo_url)
     b.get_by_role("link", name="Meeting on humanitarian access").first.click()
-    expect(b.get_by_text("version 1")).to_be_visible()
+    expect(b.get_by_text("draft · version 1")).to_be_visible()
     a.goto(b.url)
     a.get_by_text("Amend the text").click()
     a.get_by_role("region", name="Communiqué").get_by_label("Text").fill("Amended by Stepanakert.")
     a.get_by_role("button", name="Save the new version").click()
-    expect(a.get_by_text("version 2")).to_be_visible()
+    expect(a.get_by_text("draft · version 2")).to_be_visible()
     b.get_by_role("button", name="Consent to publish this text").click()
     expect(b.get_by_text("the text changed since you read it")).to_be_visible()
     expect(b.locator(".communique-status")).to_have_text("draft")
@@ -126,7 +126,7 @@ def test_withdrawn_readiness_leaves_stepanakert_no_trace(people: dict[str, Page]
     a, b = people["stepanakert"], people["baku"]
     open_meetings(a, demo_url)
     a.get_by_role("link", name="Propose a meeting").click()
-    propose(a, "Road reopening talks", ["Reopening of the Stepanakert–Goris road"], days=20)
+    propose(a, "Road reopening talks", ["Reopening of the Stepanakert–Goris road"], days=20, ready=False)
     proposal_url = a.url
     a.goto(proposal_url)
     before = {
@@ -136,10 +136,11 @@ def test_withdrawn_readiness_leaves_stepanakert_no_trace(people: dict[str, Page]
     }
 
     b.goto(proposal_url)
-    b.get_by_role("button", name="Ready for slot 1").click()
+    b.get_by_role("checkbox", name="Slot 1").check()
+    b.get_by_role("button", name="Say your party is ready").click()
     expect(b.get_by_text("Your party is ready for this slot")).to_be_visible()
     b.get_by_role("button", name="Withdraw readiness").click()
-    expect(b.get_by_text("Your readiness is withdrawn.")).to_be_visible()
+    expect(b.get_by_text("Your party's readiness is withdrawn.")).to_be_visible()
 
     a.goto(proposal_url)
     assert a.locator("main").inner_text() == before["proposal"]

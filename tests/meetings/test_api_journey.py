@@ -129,8 +129,8 @@ def test_unreasonable_proposal_lists_each_broken_rule(world, api_for):
     )
     assert response.status_code == 422
     detail = response.json()["detail"]
-    assert 'agenda item "status of X" is outside the mandate\'s scope' in detail
-    assert "'Mars/Base' is not an IANA time zone" in detail
+    assert "the agenda item “status of X” is outside the scope of the mandate “Mandate” (version 1)" in detail
+    assert "“Mars/Base” is not the time zone of a place" in detail
     assert (Proposal.objects.count(), Event.objects.count()) == before
 
 

@@ -71,7 +71,8 @@ def test_a_local_time_skipped_or_repeated_is_refused_naming_the_slot(world, api_
     response = _propose(api, world, (starts, ends))
     assert response.status_code == 422, response.content
     assert response["Content-Type"] == "application/problem+json"
-    [error] = [e for e in response.json()["errors"] if e["field"] == "slots[0]"]
+    [error] = [e for e in response.json()["errors"] if e["field"].startswith("slots[0].")]
+    assert error["message"].startswith("slot 1 ")
     assert words in error["message"]
     assert "daylight-saving" in error["message"]
     assert not Proposal.objects.exists()

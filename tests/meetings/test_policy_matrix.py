@@ -239,7 +239,7 @@ CASES = [
         302,
         PLENARY,
         api=False,
-        body=lambda w, s: {"attendance": [w.head_a.username], "outcomes": "x"},
+        body=lambda w, s: {"attendance": [w.head_a.username], "outcomes": "x", "confirm": "1"},
     ),
     Case(
         "web:meeting_postpone",

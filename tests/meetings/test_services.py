@@ -29,17 +29,17 @@ AFTER_TERM = datetime.combine(term_end() + timedelta(days=1), time(10), tzinfo=F
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"agenda": ["status of X"]}, 'agenda item "status of X" is outside the mandate\'s scope'),
+        ({"agenda": ["status of X"]}, "the agenda item “status of X” is outside the scope of the mandate “Mandate”"),
         ({"agenda": []}, "a proposal needs at least one agenda item"),
-        ({"slots": [_slot(timezone.now() - timedelta(days=1))]}, "a slot must be in the future"),
-        ({"slots": [_slot(FUTURE), _slot(FUTURE + timedelta(hours=1))]}, "slot 1 overlaps slot 0"),
-        ({"slots": [services.SlotIn(FUTURE, FUTURE - timedelta(hours=1))]}, "a slot must end after it starts"),
-        ({"slots": [_slot(AFTER_TERM)]}, "outside the mandate's term"),
+        ({"slots": [_slot(timezone.now() - timedelta(days=1))]}, "slot 1 must be in the future"),
+        ({"slots": [_slot(FUTURE), _slot(FUTURE + timedelta(hours=1))]}, "slot 2 overlaps slot 1"),
+        ({"slots": [services.SlotIn(FUTURE, FUTURE - timedelta(hours=1))]}, "slot 1 must end after it starts"),
+        ({"slots": [_slot(AFTER_TERM)]}, "slot 1 falls outside the term of the mandate “Mandate” (version 1)"),
         ({"slots": []}, "at least one time slot"),
-        ({"timezone": "Atlantis/Capital"}, "'Atlantis/Capital' is not an IANA time zone"),
-        ({"format": "duel"}, "'duel' is not one of direct, proximity, shuttle"),
+        ({"timezone": "Atlantis/Capital"}, "“Atlantis/Capital” is not the time zone of a place"),
+        ({"format": "duel"}, "“duel” is not a format: choose one of direct, proximity, shuttle"),
         ({"invited": []}, "Alpha is a party of the process and must be invited"),
-        ({"languages": ["fr"]}, 'language "fr" is not a language of the mandate'),
+        ({"languages": ["fr"]}, "the language “fr” is not a language of the mandate “Mandate”"),
         ({"title": ""}, "a proposal needs a title"),
     ],
 )
@@ -56,7 +56,7 @@ def test_a_venue_a_party_refused_is_unreasonable(world):
         actor=world.operator, mandate=world.mandate, note="Beta refuses Baku", refused_venues={"Beta": ["Baku"]}
     )
     world.process.refresh_from_db()
-    with pytest.raises(Invalid, match='venue "Baku" is refused by Beta'):
+    with pytest.raises(Invalid, match=r"the venue “Baku” is refused by Beta under the mandate “Mandate” \(version 2\)"):
         propose(world, venue="Baku")
 
 
@@ -97,7 +97,7 @@ def test_readiness_on_a_decided_proposal_is_a_conflict(world):
 
 
 def test_readiness_for_a_slot_that_does_not_exist(world):
-    with pytest.raises(Invalid, match="slot must be between 0 and 1"):
+    with pytest.raises(Invalid, match="there is no slot at index 5: this proposal has 2 slot"):
         services.readiness_set(actor=world.head_a, proposal=propose(world), ready=True, slot=5)
 
 
@@ -147,7 +147,9 @@ def test_notices_reach_only_those_who_may_see(world, mailoutbox):
     mail_deliver()
     confirmed = [m for m in mailoutbox if m.subject.startswith("Meeting confirmed")]
     assert {m.to[0].split("@")[0] for m in confirmed} == notified
-    assert all(m.subject == "Meeting confirmed: Talks on the gas supply" for m in confirmed)
+    assert all(
+        m.subject == "Meeting confirmed by joint consent of Alpha and Beta: Talks on the gas supply" for m in confirmed
+    )
 
 
 def test_postponed_meeting_can_be_rescheduled_by_a_new_linked_proposal(world):

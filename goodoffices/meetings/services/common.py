@@ -1,10 +1,12 @@
 """What the meetings services share: the acting party, the parties' joint consent, locks and texts."""
 
+from collections.abc import Callable
+
 from django.db import models
 
 from goodoffices.accounts.models import User
 from goodoffices.consent.selectors import joint_consent_for
-from goodoffices.consent.services import ConsentResult, Question, Read, consent_set, joint_consent_open
+from goodoffices.consent.services import ConsentResult, Question, Read, consent_set, joint_consent_open, same_option
 from goodoffices.lib import audience, text
 from goodoffices.lib.errors import Conflict, Forbidden
 from goodoffices.policies import roles_for
@@ -67,6 +69,7 @@ def party_consent(
     option: str | None,
     nothing: str,
     read: Read | None = None,
+    decide: Callable[[list[str]], str | None] = same_option,
 ) -> ConsentResult:
     """Pass the acting head's party's consent to what it ``read`` (or its withdrawal) to the
     joint consent."""
@@ -74,7 +77,7 @@ def party_consent(
     joint = joint_consent_for(subject=subject, purpose=purpose)
     if joint is None:
         raise Conflict(nothing)
-    return consent_set(actor=actor, joint=joint, party=party, option=option, read=read)
+    return consent_set(actor=actor, joint=joint, party=party, option=option, read=read, decide=decide)
 
 
 def open_proposal(proposal: Proposal) -> Proposal:

@@ -22,7 +22,9 @@ from goodoffices.lib import audience
 from goodoffices.lib.errors import Conflict, Invalid
 from goodoffices.policies import WIDER, Permission, require
 
+from ..joint import parties_of
 from ..models import Meeting
+from ..notices import notify
 from .common import ask_every_party, meeting_for_update, party_consent
 
 DECLASSIFY_TO = (audience.PROCESS, audience.PUBLIC)
@@ -95,6 +97,15 @@ def declassification_consent(
         audience=target,
         process=locked.process,
         payload={"to": target, "title": locked.title, "by": "joint consent"},
+    )
+    notify(
+        process=locked.process,
+        record_audience=audience.PLENARY,
+        subject=locked,
+        actor=None,
+        message=gettext_noop("Meeting declassified by joint consent of %(parties)s: %(title)s"),
+        params={"title": locked.title, "parties": parties_of(locked.process)},
+        email=False,
     )
     if target == audience.PUBLIC:
         open_meeting_record(locked, actor)

@@ -17,6 +17,7 @@ from ..models import Meeting, Proposal, ProposalSlot
 from ..notices import notify
 from ..terms import ProposalTerms
 from .common import MAX_REASON, acting_party, ask_every_party, clean_text, open_proposal
+from .readiness import party_ready
 
 
 def _payload(proposal: Proposal, terms: ProposalTerms) -> dict[str, object]:
@@ -46,7 +47,10 @@ def proposal_create(
     terms: ProposalTerms,
     parent: Proposal | None = None,
     reschedules: Meeting | None = None,
+    ready: bool = False,
 ) -> Proposal:
+    """Propose a meeting; with ``ready``, the proposing head's party is at once (sealed) ready
+    for every slot it proposes."""
     require(actor, Permission.PROPOSAL_CREATE, process)
     if (
         reschedules is not None
@@ -84,16 +88,23 @@ def proposal_create(
         message=gettext_noop("New meeting proposal: %(title)s"),
         params={"title": proposal.title},
     )
+    if ready and proposing_party is not None:
+        party_ready(actor, proposal, list(range(len(terms.slots))))
     return proposal
 
 
 @transaction.atomic
-def proposal_counter(*, actor: User, proposal: Proposal, terms: ProposalTerms) -> Proposal:
+def proposal_counter(*, actor: User, proposal: Proposal, terms: ProposalTerms, ready: bool = False) -> Proposal:
     """Answer a proposal with a revision: the original is closed, its readiness cancelled."""
     require(actor, Permission.PROPOSAL_CREATE, proposal.process)
     original = open_proposal(proposal)
     counter = proposal_create(
-        actor=actor, process=original.process, terms=terms, parent=original, reschedules=original.reschedules
+        actor=actor,
+        process=original.process,
+        terms=terms,
+        parent=original,
+        reschedules=original.reschedules,
+        ready=ready,
     )
     original.status = Proposal.Status.COUNTERED
     original.save(update_fields=["status"])

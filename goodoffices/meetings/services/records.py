@@ -18,6 +18,7 @@ from goodoffices.lib import audience, clock
 from goodoffices.lib.errors import Conflict, Invalid
 from goodoffices.policies import Permission, require
 
+from ..joint import parties_of
 from ..models import Communique, Meeting
 from ..notices import notify
 from .common import ask_every_party, clean_text, meeting_for_update, party_consent
@@ -113,6 +114,15 @@ def minutes_approve(*, actor: User, meeting: Meeting, approve: bool, version: in
         audience=audience.PLENARY,
         process=locked.process,
         payload={"version": locked.minutes_version, "digest": result.digest, "by": "joint consent"},
+    )
+    notify(
+        process=locked.process,
+        record_audience=audience.PLENARY,
+        subject=locked,
+        actor=None,
+        message=gettext_noop("Minutes approved by joint consent of %(parties)s: %(title)s"),
+        params={"title": locked.title, "parties": parties_of(locked.process)},
+        email=False,
     )
     if locked.audience == audience.PUBLIC:
         # Approved minutes go wherever the meeting goes: for a public meeting, into the open.
@@ -225,7 +235,7 @@ def communique_consent(
         record_audience=audience.PLENARY,
         subject=locked,
         actor=None,
-        message=gettext_noop("Communiqué published by joint consent: %(title)s"),
-        params={"title": meeting.title},
+        message=gettext_noop("Communiqué published on the register by joint consent of %(parties)s: %(title)s"),
+        params={"title": meeting.title, "parties": parties_of(meeting.process)},
     )
     return "published"

@@ -1,0 +1,37 @@
+"""How a joint act reads: "by joint consent of Stepanakert and Baku", never as the act of
+whichever party consented last. Party names are kept as a list and joined in the reader's
+language when the words are read (notices are stored untranslated)."""
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from goodoffices.processes.models import Process
+
+
+def parties_of(process: Process) -> list[str]:
+    """The names of every party of the process (every party takes part in a joint consent), in
+    the parties' order; from the prefetched parties where the process has them."""
+    return [party.name for party in process.parties.all()]
+
+
+def names_joined(names: Sequence[str]) -> str:
+    """'Stepanakert and Baku'; 'A, B and C', in the active language."""
+    names = list(names)
+    if not names:
+        return ""
+    if len(names) == 1:
+        return names[0]
+    return _("%(some)s and %(last)s") % {"some": ", ".join(names[:-1]), "last": names[-1]}
+
+
+def by_joint_consent(names: Sequence[str]) -> str:
+    return _("by joint consent of %(parties)s") % {"parties": names_joined(names)}
+
+
+def render(message: str, params: Mapping[str, Any]) -> str:
+    """A notice's words in the active language: ``message`` translated, with list parameters
+    (party names) joined as the language joins them."""
+    values = {key: names_joined(value) if isinstance(value, list) else value for key, value in params.items()}
+    return str(_(message) % values)

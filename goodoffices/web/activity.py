@@ -1,0 +1,132 @@
+"""The activity of a process as people read it: what happened, by whom (or by the joint
+consent of every party, never as the act of whoever consented last), and a link to what it is
+about. Built for one page of events in a fixed number of queries."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from goodoffices.consent.models import JointConsent
+from goodoffices.events.models import Event, EventKind
+from goodoffices.meetings.joint import by_joint_consent, parties_of
+from goodoffices.meetings.models import Communique
+from goodoffices.processes.models import Process
+
+# Acts of every party together: the event names no actor.
+JOINT = {
+    EventKind.CONSENT_REACHED,
+    EventKind.MEETING_CONFIRMED,
+    EventKind.MINUTES_APPROVED,
+    EventKind.COMMUNIQUE_PUBLISHED,
+    EventKind.MEETING_DECLASSIFIED,
+}
+
+WHAT: dict[str, Promise] = {
+    EventKind.PROPOSAL_CREATED: _("Meeting proposed"),
+    EventKind.PROPOSAL_COUNTERED: _("Counter-proposal made"),
+    EventKind.PROPOSAL_DECLINED: _("Proposal declined"),
+    EventKind.PROPOSAL_WITHDRAWN: _("Proposal withdrawn"),
+    EventKind.CONSENT_GIVEN: _("Consent given"),
+    EventKind.CONSENT_WITHDRAWN: _("Consent withdrawn"),
+    EventKind.CONSENT_REACHED: _("Agreed"),
+    EventKind.MEETING_CONFIRMED: _("Meeting confirmed"),
+    EventKind.MEETING_HELD: _("Meeting recorded as held"),
+    EventKind.MEETING_POSTPONED: _("Meeting postponed"),
+    EventKind.MEETING_CANCELLED: _("Meeting cancelled"),
+    EventKind.MEETING_DECLASSIFICATION_REQUESTED: _("Declassification requested"),
+    EventKind.MEETING_DECLASSIFIED: _("Meeting declassified"),
+    EventKind.MINUTES_DRAFTED: _("Minutes drafted"),
+    EventKind.MINUTES_APPROVED: _("Minutes approved"),
+    EventKind.COMMUNIQUE_DRAFTED: _("Communiqué drafted"),
+    EventKind.COMMUNIQUE_AMENDED: _("Communiqué amended"),
+    EventKind.COMMUNIQUE_PUBLISHED: _("Communiqué published on the register"),
+}
+
+
+@dataclass(frozen=True)
+class ActivityItem:
+    event: Event
+    what: str
+    # "by <actor>" or "by joint consent of <parties>"; empty when the record names no one.
+    by: str
+    # Where the subject can be read; empty when it has no page.
+    url: str
+    # What the subject is called, where the event says.
+    title: str
+
+
+def _url(subject_type: str, subject_id: str, communiques: dict[str, int], process: Process) -> str:
+    if not subject_id.isdigit():
+        return ""
+    pk = int(subject_id)
+    if subject_type == "meetings.proposal":
+        return reverse("proposal", args=[pk])
+    if subject_type == "meetings.meeting":
+        return reverse("meeting", args=[pk])
+    if subject_type == "meetings.communique" and subject_id in communiques:
+        return reverse("meeting", args=[communiques[subject_id]])
+    if subject_type == "processes.mandateversion" or subject_type == "processes.mandate":
+        return reverse("mandate", args=[process.pk])
+    if subject_type == "processes.process":
+        return reverse("process", args=[process.pk])
+    return ""
+
+
+def activity_items(events: Sequence[Event], process: Process) -> list[ActivityItem]:
+    """Read models of one page of ``process``'s events (already restricted to the reader), in
+    at most two queries: the subjects of joint consents, and the meetings of communiqués."""
+    joints = (
+        {
+            str(joint.pk): (joint.subject_type, joint.subject_id)
+            for joint in JointConsent.objects.filter(
+                pk__in=[
+                    int(e.subject_id)
+                    for e in events
+                    if e.subject_type == "consent.jointconsent" and e.subject_id.isdigit()
+                ]
+            ).only("subject_type", "subject_id")
+        }
+        if any(e.subject_type == "consent.jointconsent" for e in events)
+        else {}
+    )
+
+    def subject(event: Event) -> tuple[str, str]:
+        if event.subject_type == "consent.jointconsent":
+            return joints.get(event.subject_id, ("", ""))
+        return event.subject_type, event.subject_id
+
+    subjects = [subject(e) for e in events]
+    communique_ids = [int(i) for t, i in subjects if t == "meetings.communique" and i.isdigit()]
+    communiques = (
+        {
+            str(pk): meeting
+            for pk, meeting in Communique.objects.filter(pk__in=communique_ids).values_list("pk", "meeting_id")
+        }
+        if communique_ids
+        else {}
+    )
+    joint_by = by_joint_consent(parties_of(process))
+    items = []
+    for event, (subject_type, subject_id) in zip(events, subjects, strict=True):
+        if event.kind in JOINT:
+            by = joint_by
+        elif event.actor is not None:
+            by = str(_("by %(actor)s") % {"actor": event.actor})
+        else:
+            by = ""
+        payload = event.payload if isinstance(event.payload, dict) else {}
+        # A published communiqué's event names its meeting by title.
+        title = payload.get("title") or payload.get("meeting")
+        items.append(
+            ActivityItem(
+                event=event,
+                what=str(WHAT.get(event.kind, event.get_kind_display())),
+                by=by,
+                url=_url(subject_type, subject_id, communiques, process),
+                title=title if isinstance(title, str) else "",
+            )
+        )
+    return items
