@@ -3,6 +3,7 @@ from datetime import datetime
 from typing import Annotated
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 from pydantic import StringConstraints
@@ -330,7 +331,7 @@ def meeting_hold(request: HttpRequest, meeting_id: int, payload: HeldIn) -> Meet
     users = list(User.objects.filter(username__in=payload.attendance))
     unknown = sorted(set(payload.attendance) - {u.username for u in users})
     if unknown:
-        raise Invalid.one("attendance", f"no such account: {', '.join(unknown)}")
+        raise Invalid.one("attendance", _("no such account: %(names)s") % {"names": ", ".join(unknown)})
     services.meeting_hold(actor=signed_in(request), meeting=meeting, attendance=users, outcomes=payload.outcomes)
     return _meeting(request, meeting_id)
 

@@ -9,9 +9,10 @@ import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from goodoffices.lib import clock, text
 from goodoffices.lib.errors import FieldError, Invalid
@@ -95,29 +96,37 @@ class ProposalTerms:
     def validated(self, process: Process) -> "ProposalTerms":
         """These terms cleaned, if reasonable under the process's mandate; else ``Invalid``."""
         errors: list[FieldError] = []
-        title = _single_line(self.title, "title", "a proposal needs a title", MAX_TITLE, errors)
-        venue = _single_line(self.venue, "venue", "a proposal needs a venue (or 'virtual')", MAX_VENUE, errors)
+        title = _single_line(self.title, "title", _("a proposal needs a title"), MAX_TITLE, errors)
+        venue = _single_line(self.venue, "venue", _("a proposal needs a venue (or 'virtual')"), MAX_VENUE, errors)
         if self.format not in MeetingFormat.values:
-            errors.append(FieldError("format", f"{self.format!r} is not one of {', '.join(MeetingFormat.values)}"))
+            errors.append(FieldError("format", _one_of(self.format, MeetingFormat.values)))
         if self.modality not in Modality.values:
-            errors.append(FieldError("modality", f"{self.modality!r} is not one of {', '.join(Modality.values)}"))
+            errors.append(FieldError("modality", _one_of(self.modality, Modality.values)))
         zone = _zone(self.timezone, errors)
         _check_venue(process, venue, errors)
         _check_invited(process, self.invited, errors)
         agenda = _agenda(process, self.agenda, errors)
         if not MIN_DELEGATION <= self.delegation_size <= MAX_DELEGATION:
             errors.append(
-                FieldError("delegation_size", f"must be between {MIN_DELEGATION} and {MAX_DELEGATION} people per party")
+                FieldError(
+                    "delegation_size",
+                    _("must be between %(min)d and %(max)d people per party")
+                    % {"min": MIN_DELEGATION, "max": MAX_DELEGATION},
+                )
             )
         languages = _languages(process, self.languages, errors)
         slots = _slots(process, self.slots, zone, errors)
         if process.status != Process.Status.ACTIVE:
-            errors.append(FieldError("process", "the process is not active"))
+            errors.append(FieldError("process", _("the process is not active")))
         if errors:
             raise Invalid(errors)
         return replace(
             self, title=title, venue=venue, agenda=agenda, languages=languages, slots=slots, invited=self.invited
         )
+
+
+def _one_of(value: str, allowed: list[str]) -> str:
+    return _("%(value)r is not one of %(allowed)s") % {"value": value, "allowed": ", ".join(allowed)}
 
 
 def _single_line(value: str, name: str, missing: str, limit: int, errors: list[FieldError]) -> str:
@@ -133,7 +142,7 @@ def _single_line(value: str, name: str, missing: str, limit: int, errors: list[F
 
 def _zone(name: str, errors: list[FieldError]) -> zoneinfo.ZoneInfo | None:
     if name not in zoneinfo.available_timezones():
-        errors.append(FieldError("timezone", f"{name!r} is not an IANA time zone"))
+        errors.append(FieldError("timezone", _("%(name)r is not an IANA time zone") % {"name": name}))
         return None
     return zoneinfo.ZoneInfo(name)
 
@@ -143,7 +152,11 @@ def _check_venue(process: Process, venue: str, errors: list[FieldError]) -> None
     for party in process.parties.all():
         refused = {v.casefold() for v in refused_by.get(party.name, [])}
         if venue and venue.casefold() in refused:
-            errors.append(FieldError("venue", f'venue "{venue}" is refused by {party.name}'))
+            errors.append(
+                FieldError(
+                    "venue", _('venue "%(venue)s" is refused by %(party)s') % {"venue": venue, "party": party.name}
+                )
+            )
 
 
 def _check_invited(process: Process, invited: tuple[int, ...] | None, errors: list[FieldError]) -> None:
@@ -152,24 +165,30 @@ def _check_invited(process: Process, invited: tuple[int, ...] | None, errors: li
     parties = list(process.parties.all())
     for party in parties:
         if party.pk not in invited:
-            errors.append(FieldError("invited", f"{party.name} is a party of the process and must be invited"))
+            errors.append(
+                FieldError(
+                    "invited", _("%(party)s is a party of the process and must be invited") % {"party": party.name}
+                )
+            )
     for pid in sorted(set(invited) - {p.pk for p in parties}):
-        errors.append(FieldError("invited", f"{pid} is not a party of this process"))
+        errors.append(FieldError("invited", _("%(party)s is not a party of this process") % {"party": pid}))
 
 
 def _agenda(process: Process, agenda: tuple[str, ...], errors: list[FieldError]) -> tuple[str, ...]:
     scope = {topic.casefold(): topic for topic in process.mandate_version.scope}
     cleaned: list[str] = []
     if not agenda:
-        errors.append(FieldError("agenda", "a proposal needs at least one agenda item"))
+        errors.append(FieldError("agenda", _("a proposal needs at least one agenda item")))
     if len(agenda) > MAX_AGENDA:
-        errors.append(FieldError("agenda", f"at most {MAX_AGENDA} agenda items"))
+        errors.append(FieldError("agenda", _("at most %(limit)d agenda items") % {"limit": MAX_AGENDA}))
     for i, item in enumerate(agenda[:MAX_AGENDA]):
         topic = scope.get((item or "").strip().casefold())
         if topic is None:
-            errors.append(FieldError(f"agenda[{i}]", f'agenda item "{item}" is outside the mandate\'s scope'))
+            errors.append(
+                FieldError(f"agenda[{i}]", _('agenda item "%(item)s" is outside the mandate\'s scope') % {"item": item})
+            )
         elif topic in cleaned:
-            errors.append(FieldError(f"agenda[{i}]", f'agenda item "{item}" is listed twice'))
+            errors.append(FieldError(f"agenda[{i}]", _('agenda item "%(item)s" is listed twice') % {"item": item}))
         else:
             cleaned.append(topic)
     return tuple(cleaned)
@@ -180,7 +199,11 @@ def _languages(process: Process, languages: tuple[str, ...], errors: list[FieldE
     cleaned = tuple(dict.fromkeys(languages or allowed))
     for i, code in enumerate(cleaned):
         if code not in allowed:
-            errors.append(FieldError(f"languages[{i}]", f'language "{code}" is not a language of the mandate'))
+            errors.append(
+                FieldError(
+                    f"languages[{i}]", _('language "%(code)s" is not a language of the mandate') % {"code": code}
+                )
+            )
     return cleaned
 
 
@@ -188,7 +211,7 @@ class _NotALocalTime(ValueError):
     pass
 
 
-def _instant(value: datetime, zone: zoneinfo.ZoneInfo, *, what: str) -> datetime:
+def _instant(value: datetime, zone: zoneinfo.ZoneInfo, *, what: Literal["start", "end"]) -> datetime:
     """``value`` as an instant in UTC. A time given without an offset is wall-clock time at the
     venue, and must name exactly one instant there: not one skipped or repeated by a change of
     daylight-saving time. (Aware datetimes sharing a tzinfo compare by wall clock in Python;
@@ -200,14 +223,29 @@ def _instant(value: datetime, zone: zoneinfo.ZoneInfo, *, what: str) -> datetime
     if earlier.utcoffset() == later.utcoffset():
         return local.astimezone(UTC)
     shown = value.strftime("%Y-%m-%d %H:%M")
+    values = {"time": shown, "zone": zone.key}
+    # One whole sentence for the start and one for the end: translations decline the noun.
     if earlier.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != value:
-        raise _NotALocalTime(
-            f"the {what}, {shown}, does not exist in {zone.key}: the clocks skip it because of a daylight-saving change"
+        skipped = (
+            _("the start, %(time)s, does not exist in %(zone)s: the clocks skip it because of a daylight-saving change")
+            if what == "start"
+            else _(
+                "the end, %(time)s, does not exist in %(zone)s: the clocks skip it because of a daylight-saving change"
+            )
         )
-    raise _NotALocalTime(
-        f"the {what}, {shown}, is ambiguous in {zone.key}: it happens twice because of a daylight-saving "
-        "change (choose another time, or give it with its UTC offset)"
+        raise _NotALocalTime(skipped % values)
+    twice = (
+        _(
+            "the start, %(time)s, is ambiguous in %(zone)s: it happens twice because of a daylight-saving "
+            "change (choose another time, or give it with its UTC offset)"
+        )
+        if what == "start"
+        else _(
+            "the end, %(time)s, is ambiguous in %(zone)s: it happens twice because of a daylight-saving "
+            "change (choose another time, or give it with its UTC offset)"
+        )
     )
+    raise _NotALocalTime(twice % values)
 
 
 def _slots(
@@ -216,9 +254,9 @@ def _slots(
     mandate = process.mandate_version
     cleaned: list[SlotIn] = []
     if not slots:
-        errors.append(FieldError("slots", "a proposal needs at least one time slot"))
+        errors.append(FieldError("slots", _("a proposal needs at least one time slot")))
     if len(slots) > MAX_SLOTS:
-        errors.append(FieldError("slots", f"at most {MAX_SLOTS} time slots"))
+        errors.append(FieldError("slots", _("at most %(limit)d time slots") % {"limit": MAX_SLOTS}))
     if zone is None:
         return ()
     now = clock.now()
@@ -229,20 +267,20 @@ def _slots(
             ends = _instant(slot.ends_at, zone, what="end")
             venue_days = (starts.astimezone(zone).date(), ends.astimezone(zone).date())
         except OverflowError:
-            errors.append(FieldError(name, "the slot is out of any usable range of dates"))
+            errors.append(FieldError(name, _("the slot is out of any usable range of dates")))
             continue
         except _NotALocalTime as exc:
             errors.append(FieldError(name, str(exc)))
             continue
         if ends <= starts:
-            errors.append(FieldError(name, "a slot must end after it starts"))
+            errors.append(FieldError(name, _("a slot must end after it starts")))
             continue
         if starts <= now:
-            errors.append(FieldError(name, "a slot must be in the future"))
+            errors.append(FieldError(name, _("a slot must be in the future")))
         if not all(mandate.in_term(day) for day in venue_days):
-            errors.append(FieldError(name, "the slot falls outside the mandate's term"))
+            errors.append(FieldError(name, _("the slot falls outside the mandate's term")))
         errors.extend(
-            FieldError(name, f"slot {i} overlaps slot {j}")
+            FieldError(name, _("slot %(slot)d overlaps slot %(other)d") % {"slot": i, "other": j})
             for j, other in enumerate(cleaned)
             if starts < other.ends_at and other.starts_at < ends
         )

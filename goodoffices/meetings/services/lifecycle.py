@@ -1,6 +1,7 @@
 """A confirmed meeting is recorded as held, or postponed, or cancelled, by a mediator."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from goodoffices.accounts.models import User
@@ -26,13 +27,15 @@ def meeting_hold(*, actor: User, meeting: Meeting, attendance: list[User], outco
     )
     strangers = [u.username for u in attendance if u.pk not in eligible]
     if strangers:
-        raise Invalid.one("attendance", f"not a mediator or delegation member: {', '.join(strangers)}")
+        raise Invalid.one(
+            "attendance", _("not a mediator or delegation member: %(names)s") % {"names": ", ".join(strangers)}
+        )
     locked = meeting_for_update(meeting, Meeting.Status.CONFIRMED)
     if clock.now() < locked.starts_at:
         raise Invalid.one(
             "starts_at",
-            f"the meeting has not begun: it starts at {locked.starts_at.isoformat()}; "
-            "record it as held once it has begun",
+            _("the meeting has not begun: it starts at %(starts_at)s; record it as held once it has begun")
+            % {"starts_at": locked.starts_at.isoformat()},
         )
     locked.status = Meeting.Status.HELD
     locked.outcomes = outcomes

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from goodoffices.accounts.models import User
@@ -40,16 +41,16 @@ def readiness_set(*, actor: User, proposal: Proposal, ready: bool, slot: int = 0
     proposal = open_proposal(proposal)
     slots = list(proposal.slots.all())
     if not 0 <= slot < len(slots):
-        raise Invalid.one("slot", f"slot must be between 0 and {len(slots) - 1}")
+        raise Invalid.one("slot", _("slot must be between 0 and %(last)d") % {"last": len(slots) - 1})
     if ready and slots[slot].starts_at <= clock.now():
-        raise Invalid.one("slot", "that slot has already begun")
+        raise Invalid.one("slot", _("that slot has already begun"))
     result = party_consent(
         actor,
         proposal.process,
         proposal,
         Purpose.READINESS,
         str(slot) if ready else None,
-        "this proposal is already decided",
+        _("this proposal is already decided"),
         read=Read(version=1) if ready else None,
     )
     if not result.reached:
