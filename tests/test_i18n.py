@@ -113,6 +113,39 @@ def test_messages_of_django_free_code_are_shown_in_the_reader_s_language():
         assert translated(nested, translation.gettext) == "c1 կետ՝ տեքստը դատարկ է"
 
 
+@pytest.mark.parametrize(
+    ("language", "scope", "too_long"),
+    [
+        ("ru", "выходит за рамки круга вопросов мандата", "должно содержать не более 200 символов, а не 201"),
+        ("hy", "դուրս է մանդատի շրջանակից", "պետք է լինի առավելագույնը 200 նիշ, ոչ թե 201"),
+        ("az", "mandatın əhatə dairəsindən kənardadır", "ən çoxu 200 simvol olmalıdır, 201 deyil"),
+    ],
+)
+def test_the_api_refuses_in_the_reader_s_language(world, api_for, language, scope, too_long):
+    """A refusal of the meetings' rules and one of a Django-free text check, both in the language
+    the client asks for; the problem's title stays English (it names the problem type)."""
+    response = api_for("head_a").post(
+        f"/api/v1/processes/{world.process.pk}/proposals",
+        {
+            "title": "x" * 201,
+            "format": "direct",
+            "venue": "Geneva",
+            "timezone": "Europe/Zurich",
+            "slots": [{"starts_at": "2030-03-01T10:00:00", "ends_at": "2030-03-01T12:00:00"}],
+            "agenda": ["status of X"],
+        },
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert response.status_code == 422
+    problem = response.json()
+    assert problem["title"] == "Invalid request"
+    messages = {error["field"]: error["message"] for error in problem["errors"]}
+    assert scope in messages["agenda[0]"]
+    assert messages["title"] == too_long
+    assert too_long in problem["detail"]
+
+
 # 1 March 2026, 18:05 UTC: a date and an evening time, as each language writes them.
 EVENING = datetime(2026, 3, 1, 18, 5, tzinfo=UTC)
 
