@@ -7,7 +7,7 @@ BIN := .venv/bin
 # `make test XDIST=` runs it in one process.
 XDIST ?= -n auto
 
-.PHONY: demo test lint typecheck test-sqlite test-postgres test-browser messages install install-dev chromium bench bench-ledger bench-analytics bench-serve bench-services bench-epochs bench-escalation clean
+.PHONY: demo test lint typecheck test-sqlite test-postgres test-browser messages install install-dev chromium messages-update messages-check bench bench-ledger bench-analytics bench-serve bench-services bench-epochs bench-escalation clean
 
 .venv/.installed: requirements.txt pyproject.toml scripts/bootstrap
 	scripts/bootstrap requirements.txt
@@ -53,6 +53,14 @@ test: lint typecheck test-sqlite test-postgres
 
 messages: .venv/.installed-dev
 	cd goodoffices && ../$(BIN)/django-admin compilemessages --ignore=.venv
+
+# The catalogs from the sources: new messages come in empty, changed ones fuzzy (docs/translations.md).
+messages-update: .venv/.installed-dev
+	cd goodoffices && ../$(BIN)/django-admin makemessages -l hy -l az -l ru --ignore=.venv
+
+# What is left to translate, per language (also checked by tests/test_i18n.py); writes nothing.
+messages-check: .venv/.installed-dev
+	$(BIN)/python scripts/translations_status.py
 
 bench: .venv/.installed-dev
 	$(BIN)/python benchmarks/ledger_core.py

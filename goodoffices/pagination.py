@@ -18,6 +18,7 @@ from typing import Any, Generic, TypeVar
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.db.models import F, Model, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from goodoffices.lib.errors import Invalid
 
@@ -39,7 +40,7 @@ def bounded_limit(limit: int | None, *, default: int = DEFAULT_LIMIT, maximum: i
     if limit is None:
         return default
     if not 1 <= limit <= maximum:
-        raise Invalid.one("limit", f"must be between 1 and {maximum}")
+        raise Invalid.one("limit", _("must be between 1 and %(maximum)d") % {"maximum": maximum})
     return limit
 
 
@@ -60,11 +61,11 @@ def _encode(scope: str, reader: str, direction: str, key: Sequence[Any]) -> str:
 
 def _decode(token: str, scope: str, reader: str, arity: int) -> tuple[str, list[Any]]:
     if len(token) > 500:
-        raise Invalid.one("cursor", "is not a cursor of this list")
+        raise Invalid.one("cursor", _("is not a cursor of this list"))
     try:
         value = json.loads(_fernet(settings.SECRET_KEY).decrypt(token.encode()))
     except (InvalidToken, ValueError):
-        raise Invalid.one("cursor", "is not a cursor of this list") from None
+        raise Invalid.one("cursor", _("is not a cursor of this list")) from None
     if (
         not isinstance(value, list)
         or len(value) != 4
@@ -73,9 +74,9 @@ def _decode(token: str, scope: str, reader: str, arity: int) -> tuple[str, list[
         or not isinstance(value[3], list)
         or len(value[3]) != arity
     ):
-        raise Invalid.one("cursor", "is not a cursor of this list")
+        raise Invalid.one("cursor", _("is not a cursor of this list"))
     if value[1] != reader:
-        raise Invalid.one("cursor", "was given to another reader")
+        raise Invalid.one("cursor", _("was given to another reader"))
     return value[2], value[3]
 
 

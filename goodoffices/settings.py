@@ -269,6 +269,8 @@ LANGUAGES = [
     ("ru", _("Russian")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Armenian dates and times (Django has no formats for it); the others are Django's own.
+FORMAT_MODULE_PATH = ["goodoffices.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

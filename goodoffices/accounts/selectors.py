@@ -1,5 +1,7 @@
 """Reads of accounts."""
 
+from django.utils.translation import gettext as _
+
 from goodoffices.lib.errors import Invalid
 
 from .models import ApiToken, User
@@ -9,7 +11,7 @@ def user_by_username(username: str) -> User:
     """The active account called ``username``; ``Invalid`` naming the field otherwise."""
     user = User.objects.filter(username=username.strip(), is_active=True).first()
     if user is None:
-        raise Invalid.one("username", f"no active account is called {username.strip()!r}")
+        raise Invalid.one("username", _("no active account is called %(name)r") % {"name": username.strip()})
     return user
 
 

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from goodoffices.events.models import EventKind
 from goodoffices.events.services import event_record
@@ -40,7 +41,7 @@ def api_token_create(*, user: User, name: str = "api") -> tuple[ApiToken, str]:
     """Create a token; returns the row and the clear token, which is never stored."""
     name = name.strip()
     if not name or len(name) > 80:
-        raise Invalid.one("name", "a token name must have 1 to 80 characters")
+        raise Invalid.one("name", _("a token name must have 1 to 80 characters"))
     clear = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name, prefix=clear[:10], digest=token_digest(clear))
     event_record(
@@ -127,7 +128,7 @@ def totp_verify(*, user: User, code: str) -> bool:
 def totp_begin(*, user: User) -> str:
     """Start enrolment: a new secret, not yet enforced until confirmed with a code."""
     if user.totp_enabled:
-        raise Invalid.one("otp", "two-factor authentication is already on")
+        raise Invalid.one("otp", _("two-factor authentication is already on"))
     user.totp_secret = pyotp.random_base32()
     user.save(update_fields=["totp_secret"])
     return user.totp_secret
@@ -136,10 +137,10 @@ def totp_begin(*, user: User) -> str:
 @transaction.atomic
 def totp_confirm(*, user: User, code: str) -> None:
     if not user.totp_secret:
-        raise Invalid.one("otp", "start two-factor set-up first")
+        raise Invalid.one("otp", _("start two-factor set-up first"))
     step = _totp_step(user.totp_secret, code, timezone.now())
     if step is None:
-        raise Invalid.one("otp", "that code is not valid; check the time on your device")
+        raise Invalid.one("otp", _("that code is not valid; check the time on your device"))
     user.totp_enabled = True
     # The code that turned two-factor on is spent: it cannot sign in as well.
     user.totp_last_step = step
@@ -176,9 +177,9 @@ def user_password_reset(*, user: User, password: str) -> None:
 def user_preferences_set(*, user: User, timezone_name: str, language: str) -> None:
     errors = []
     if timezone_name not in zones.available():
-        errors.append(FieldError("timezone", f"{timezone_name!r} is not an IANA time zone"))
+        errors.append(FieldError("timezone", _("%(name)r is not an IANA time zone") % {"name": timezone_name}))
     if language and language not in dict(settings.LANGUAGES):
-        errors.append(FieldError("language", f"{language!r} is not a supported language"))
+        errors.append(FieldError("language", _("%(code)r is not a supported language") % {"code": language}))
     if errors:
         raise Invalid(errors)
     user.timezone = timezone_name

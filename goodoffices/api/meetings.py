@@ -368,7 +368,7 @@ def meeting_hold(request: HttpRequest, meeting_id: int, payload: HeldIn) -> Meet
     users = list(User.objects.filter(username__in=payload.attendance))
     unknown = sorted(set(payload.attendance) - {u.username for u in users})
     if unknown:
-        raise Invalid.one("attendance", f"no such account: {', '.join(unknown)}")
+        raise Invalid.one("attendance", _("no such account: %(names)s") % {"names": ", ".join(unknown)})
     services.meeting_hold(actor=signed_in(request), meeting=meeting, attendance=users, outcomes=payload.outcomes)
     return _meeting(request, meeting_id)
 

@@ -14,10 +14,11 @@ from typing import Any
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
+from django.utils.translation import gettext
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from goodoffices.lib.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge
+from goodoffices.lib.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge, translated
 
 PROBLEM_TYPE = "https://goodoffices.example/problems/"
 PROBLEM_JSON = "application/problem+json"
@@ -146,10 +147,12 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(Invalid)
     def invalid(request: HttpRequest, exc: Invalid) -> HttpResponse:
-        errors = [{"field": e.field, "message": e.message} for e in exc.errors]
+        # In the reader's language (the messages of Django-free code are translated here).
+        errors = [{"field": e.field, "message": translated(e.message, gettext)} for e in exc.errors]
+        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
         if isinstance(exc, TooLarge):
-            return problem(api, request, status=413, title="Content too large", detail=str(exc), errors=errors)
-        return problem(api, request, status=422, title="Invalid request", detail=str(exc), errors=errors)
+            return problem(api, request, status=413, title="Content too large", detail=detail, errors=errors)
+        return problem(api, request, status=422, title="Invalid request", detail=detail, errors=errors)
 
     # Domain errors whose message is the detail.
     statuses: dict[type[Exception], int] = {NotFound: 404, Forbidden: 403, Conflict: 409}

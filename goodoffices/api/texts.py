@@ -10,6 +10,7 @@ from typing import Annotated, Any, TypeVar
 
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.params.functions import Query
 from ninja.responses import Status
@@ -309,7 +310,7 @@ def _cursor(raw: str | None) -> int | None:
     if raw is None or raw == "":
         return None
     if not raw.isdigit() or len(raw) > 18:
-        raise Invalid.one("cursor", "is not a cursor this list gave")
+        raise Invalid.one("cursor", _("is not a cursor this list gave"))
     return int(raw)
 
 
@@ -336,7 +337,7 @@ def _party(text: Text, party_id: int | None, field: str = "party") -> Party | No
         return None
     party = Party.objects.filter(process_id=text.process_id, pk=party_id).first()
     if party is None:
-        raise Invalid.one(field, "names no party of this process")
+        raise Invalid.one(field, _("names no party of this process"))
     return party
 
 
@@ -571,7 +572,7 @@ def text_redline(
         try:
             versions[field] = selectors.version_get(text=text, number=number)
         except NotFound:
-            raise Invalid.one(field, "names no version of this text") from None
+            raise Invalid.one(field, _("names no version of this text")) from None
     old, new = versions["from"], versions["to"]
     changes = selectors.text_redline(old=old, new=new)
     return RedlineOut(
@@ -616,7 +617,9 @@ def text_amendments(
     amendments = selectors.amendment_list(user=request.user, text=text)
     if status is not None:
         if status not in Amendment.Status.values:
-            raise Invalid.one("status", "must be one of " + ", ".join(Amendment.Status.values))
+            raise Invalid.one(
+                "status", _("must be one of %(allowed)s") % {"allowed": ", ".join(Amendment.Status.values)}
+            )
         amendments = amendments.filter(status=status)
     rows, after = _page(amendments, limit=limit, cursor=cursor)
     return AmendmentList(items=[_amendment(a) for a in rows], next=after)
@@ -670,7 +673,7 @@ def position_set(request: HttpRequest, text_id: int, clause: str, payload: Posit
         try:
             amendment = selectors.amendment_get(user=request.user, amendment_id=payload.amendment)
         except NotFound:
-            raise Invalid.one("amendment", "names no amendment you may see") from None
+            raise Invalid.one("amendment", _("names no amendment you may see")) from None
     position = services.position_set(
         actor=signed_in(request),
         text=text,

@@ -144,7 +144,7 @@ def _check_name(name: str) -> str:
     try:
         return text.single_line(name, "file", MAX_FILENAME)
     except Invalid as exc:
-        raise Invalid.one("file", f"the file name {exc.errors[0].message}") from None
+        raise Invalid.one("file", _("the file name %(problem)s") % {"problem": exc.errors[0].message}) from None
 
 
 def _check_type(name: str, content_type: str) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from goodoffices.accounts.models import User
 from goodoffices.events.models import EventKind
@@ -122,13 +123,19 @@ def _sealed_audience(joint: JointConsent, party: Party) -> str:
 def _check_read(joint: JointConsent, read: Read) -> None:
     if read.label != joint.question:
         raise Conflict(
-            f"what is asked changed since you read it: you read {read.label!r}, "
-            f"the parties are now asked {joint.question!r}; read it again before you consent"
+            _(
+                "what is asked changed since you read it: you read %(read)r, "
+                "the parties are now asked %(asked)r; read it again before you consent"
+            )
+            % {"read": read.label, "asked": joint.question}
         )
     if read.version != joint.version:
         raise Conflict(
-            f"the text changed since you read it: you read version {read.version}, the current version is "
-            f"{joint.version}; read it again before you consent"
+            _(
+                "the text changed since you read it: you read version %(read)d, the current version is "
+                "%(current)d; read it again before you consent"
+            )
+            % {"read": read.version, "current": joint.version}
         )
 
 
@@ -157,9 +164,9 @@ def consent_set(
         JointConsent.objects.select_for_update(of=("self",)).select_related("process__mandate_version").get(pk=joint.pk)
     )
     if joint.status != JointConsent.Status.OPEN:
-        raise Conflict("this has already been decided, or what was asked has changed; read it again")
+        raise Conflict(_("this has already been decided, or what was asked has changed; read it again"))
     if not joint.parties.filter(pk=party.pk).exists():
-        raise Invalid.one("party", f"{party.name} is not asked to consent to this")
+        raise Invalid.one("party", _("%(party)s is not asked to consent to this") % {"party": party.name})
     existing = Consent.objects.filter(joint=joint, party=party).first()
     if option is None:
         if existing is None:
@@ -177,7 +184,7 @@ def consent_set(
         )
         return ConsentResult(reached=False, outcome=None)
     if read is None:
-        raise Invalid.one("version", "say which version you read: a consent is to exact content")
+        raise Invalid.one("version", _("say which version you read: a consent is to exact content"))
     _check_read(joint, read)
     sealed = _sealed_audience(joint, party)
     if existing is not None:

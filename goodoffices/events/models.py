@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 
 class EventKind(models.TextChoices):
@@ -66,6 +68,67 @@ class EventKind(models.TextChoices):
     COMMITMENT_ESCALATED = "commitment.escalated"
 
 
+# What each kind of event is called on the pages (the activity, a process, the ledger), keyed by the
+# kind's value. Kept apart from the choices so that a new name does not rewrite the column's
+# migration; tests/test_i18n.py fails while a kind has no name here.
+KIND_NAMES: dict[str, Promise] = {
+    "framework.created": _("Framework created"),
+    "framework.operator_added": _("Operator added to the framework"),
+    "mandate.created": _("Mandate issued"),
+    "mandate.amended": _("Mandate amended"),
+    "process.created": _("Process opened"),
+    "appointment.made": _("Appointment made"),
+    "appointment.ended": _("Appointment ended"),
+    "delegation.member_added": _("Member added to a delegation"),
+    "delegation.member_removed": _("Member removed from a delegation"),
+    "account.token_created": _("API token created"),
+    "account.token_revoked": _("API token revoked"),
+    "account.two_factor_enabled": _("Two-factor sign-in turned on"),
+    "account.password_reset": _("Password reset"),
+    "demo.loaded": _("Demonstration data loaded"),
+    "account.calendar_feed_created": _("Calendar feed created"),
+    "account.calendar_feed_revoked": _("Calendar feed revoked"),
+    "proposal.created": _("Meeting proposed"),
+    "proposal.countered": _("Counter-proposal made"),
+    "proposal.declined": _("Proposal declined"),
+    "proposal.withdrawn": _("Proposal withdrawn"),
+    "consent.given": _("Consent given"),
+    "consent.withdrawn": _("Consent withdrawn"),
+    "consent.reached": _("Joint consent reached"),
+    "meeting.confirmed": _("Meeting confirmed"),
+    "meeting.held": _("Meeting held"),
+    "meeting.postponed": _("Meeting postponed"),
+    "meeting.cancelled": _("Meeting cancelled"),
+    "meeting.declassification_requested": _("Declassification requested"),
+    "meeting.declassified": _("Meeting declassified"),
+    "minutes.drafted": _("Minutes drafted"),
+    "minutes.approved": _("Minutes approved"),
+    "communique.drafted": _("Communiqué drafted"),
+    "communique.amended": _("Communiqué amended"),
+    "communique.published": _("Communiqué published"),
+    "ledger.opened": _("Transparency log opened"),
+    "ledger.witness_added": _("Witness added"),
+    "ledger.witness_removed": _("Witness removed"),
+    "ledger.key_rotated": _("Log signing key replaced"),
+    "caucus.message_posted": _("Message posted in caucus"),
+    "caucus.document_uploaded": _("Document shared in caucus"),
+    "ledger.cover_opened": _("Sealed entry opened"),
+    "text.created": _("Negotiating text created"),
+    "text.revised": _("Negotiating text revised"),
+    "text.comment_added": _("Comment on a text"),
+    "amendment.proposed": _("Amendment proposed"),
+    "amendment.taken_in": _("Amendment taken into the text"),
+    "amendment.not_taken_in": _("Amendment not taken into the text"),
+    "position.set": _("Position stated"),
+    "commitment.tagged": _("Commitment marked"),
+    "commitment.untagged": _("Commitment mark removed"),
+    # Kinds added by the monitoring work (issue 12).
+    "report.filed": _("Report filed"),
+    "report.answered": _("Report answered"),
+    "commitment.escalated": _("Commitment escalated"),
+}
+
+
 class Event(models.Model):
     """The typed record of one state change. Append-only: the database refuses UPDATE
     and DELETE on this table (see the migration that installs the triggers).
@@ -117,6 +180,11 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.kind}"
+
+    @property
+    def kind_name(self) -> str:
+        """What this kind of event is called, in the active language."""
+        return str(KIND_NAMES.get(self.kind, self.kind))
 
 
 class EventCounter(models.Model):

@@ -180,6 +180,6 @@ def entry(request: HttpRequest, index: int) -> HttpResponse:
         response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
         response["Cache-Control"] = NO_CACHE
         return response
-    kind = None if sealed or leaf.event is None else leaf.event.kind
+    kind = None if sealed or leaf.event is None else leaf.event.kind_name
     # The page's words name the leaf's position ``seq`` (as its translations do).
     return render(request, "ledger/entry.html", {**data, "seq": index, "kind": kind})

@@ -4,7 +4,41 @@
 so that no caller can tell the two apart.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+
+class Message(str):
+    """A message in English that an interface shows in the reader's language.
+
+    It reads as its English text, so callers that need a ``str`` see no difference, and it keeps
+    the template and the values it was made of, so that an interface can translate the template
+    (``translated``) and fill it in again. Code that may not import Django writes its messages as
+    ``_("must be at most %(limit)d characters", limit=limit)`` with ``Message`` imported as ``_``:
+    ``makemessages`` then extracts the template into the catalogs. A value may itself be a
+    ``Message``; it is translated too.
+    """
+
+    template: str
+    values: dict[str, object]
+
+    def __new__(cls, template: str, /, **values: object) -> "Message":
+        message = super().__new__(cls, template % values if values else template)
+        message.template = template
+        message.values = values
+        return message
+
+
+def translated(message: str, gettext: Callable[[str], str]) -> str:
+    """``message`` in the language ``gettext`` translates to: a ``Message`` is translated and
+    filled in again; any other text is already in the reader's language (or has no translation)."""
+    if not isinstance(message, Message):
+        return message
+    values = {
+        name: translated(value, gettext) if isinstance(value, str) else value for name, value in message.values.items()
+    }
+    template = gettext(message.template)
+    return template % values if values else template
 
 
 class DomainError(Exception):

@@ -34,6 +34,7 @@ from . import agreement_doc
 from .agreement_doc import text_problem
 from .canonical import canonical_json
 from .errors import FieldError, Invalid
+from .errors import Message as _
 
 FORMAT = "goodoffices-negotiating-text/1"
 MAX_OPTIONS = 26
@@ -78,48 +79,48 @@ Body = tuple[Segment, ...]
 def _body_problem(body: Body) -> str | None:
     """Why ``body`` is not a valid clause body in its normal form (a phrase naming its subject), or ``None``."""
     if not body:
-        return "the text is empty"
+        return _("the text is empty")
     for i, segment in enumerate(body):
         if isinstance(segment, Plain):
             if not segment.text:
-                return "the text holds an empty run of plain text"
+                return _("the text holds an empty run of plain text")
             if i > 0 and isinstance(body[i - 1], Plain):
-                return "the text holds two runs of plain text in a row"
+                return _("the text holds two runs of plain text in a row")
             problem = _characters_problem(segment.text)
             if problem:
-                return f"the text {problem}"
+                return _("the text %(problem)s", problem=problem)
         elif isinstance(segment, Bracket):
             position = sum(isinstance(s, Bracket) for s in body[: i + 1])
             problem = _bracket_problem(segment)
             if problem:
-                return f"bracket {position} {problem}"
+                return _("bracket %(bracket)d %(problem)s", bracket=position, problem=problem)
         else:
             return f"the text holds {type(segment).__name__}, which is neither plain text nor a bracket"
     first, last = body[0], body[-1]
     if (isinstance(first, Plain) and first.text != first.text.lstrip()) or (
         isinstance(last, Plain) and last.text != last.text.rstrip()
     ):
-        return "the text has leading or trailing whitespace"
+        return _("the text has leading or trailing whitespace")
     return None
 
 
 def _bracket_problem(bracket: Bracket) -> str | None:
     options = bracket.options
     if not isinstance(options, tuple) or not options:
-        return "has no option"
+        return _("has no option")
     if len(options) > MAX_OPTIONS:
-        return f"has {len(options)} options; at most {MAX_OPTIONS} can be labelled"
+        return _("has %(count)d options; at most %(limit)d can be labelled", count=len(options), limit=MAX_OPTIONS)
     if len(options) == 1 and not options[0]:
-        return "is empty"
+        return _("is empty")
     seen: dict[str, str] = {}
     for label, option in zip(LABELS, options, strict=False):
         if option != option.strip():
-            return f"has leading or trailing whitespace in option {label}"
+            return _("has leading or trailing whitespace in option %(label)s", label=label)
         problem = _characters_problem(option)
         if problem:
-            return f"{problem} in option {label}"
+            return _("%(problem)s in option %(label)s", problem=problem, label=label)
         if option in seen:
-            return f"offers the same words as options {seen[option]} and {label}"
+            return _("offers the same words as options %(first)s and %(second)s", first=seen[option], second=label)
         seen[option] = label
     return None
 
@@ -127,13 +128,16 @@ def _bracket_problem(bracket: Bracket) -> str | None:
 def _characters_problem(text: str) -> str | None:
     for ch in text:
         if unicodedata.category(ch) == "Cc" and ch != "\n":
-            return f"holds the control character U+{ord(ch):04X}"
+            return _("holds the control character %(code)s", code=f"U+{ord(ch):04X}")
         if ch in _BIDI_CONTROLS:
-            return f"holds the bidirectional formatting character U+{ord(ch):04X}, which can hide what is signed"
+            return _(
+                "holds the bidirectional formatting character %(code)s, which can hide what is signed",
+                code=f"U+{ord(ch):04X}",
+            )
     if unicodedata.normalize("NFC", text) != text:
-        return "is not in Unicode normal form NFC"
+        return _("is not in Unicode normal form NFC")
     if text and unicodedata.category(text[0]).startswith("M"):
-        return "starts with a combining mark"
+        return _("starts with a combining mark")
     return None
 
 
@@ -148,10 +152,11 @@ def parse_body(source: str, *, clause: str = "", field: str = "text") -> Body:  
     alternatives, stray backslashes, empty bodies and brackets, repeated options and text unfit for an
     agreement (control or bidirectional formatting characters, not NFC).
     """
-    where = f"clause {clause}: " if clause else ""
 
     def refuse(message: str) -> Invalid:
-        return Invalid.one(field, where + message)
+        return Invalid.one(
+            field, _("clause %(clause)s: %(problem)s", clause=clause, problem=message) if clause else message
+        )
 
     text = source.strip()
     offset = len(source) - len(source.lstrip())
@@ -166,14 +171,20 @@ def parse_body(source: str, *, clause: str = "", field: str = "text") -> Body:  
         column = offset + i + 1
         if ch == "\\":
             if i + 1 >= len(text) or text[i + 1] not in _ESCAPABLE:
-                raise refuse(f"the backslash at character {column} must be followed by \\, [, ] or |")
+                raise refuse(
+                    _("the backslash at character %(column)d must be followed by \\, [, ] or |", column=column)
+                )
             (plain if options is None else current).append(text[i + 1])
             i += 2
             continue
         if ch == "[":
             if options is not None:
                 raise refuse(
-                    f"the bracket at character {column} opens inside the bracket opened at character {opened_at}"
+                    _(
+                        "the bracket at character %(column)d opens inside the bracket opened at character %(opened)d",
+                        column=column,
+                        opened=opened_at,
+                    )
                 )
             if plain:
                 segments.append(Plain("".join(plain)))
@@ -181,7 +192,7 @@ def parse_body(source: str, *, clause: str = "", field: str = "text") -> Body:  
             options, current, opened_at = [], [], column
         elif ch == "]":
             if options is None:
-                raise refuse(f"the bracket closed at character {column} was never opened")
+                raise refuse(_("the bracket closed at character %(column)d was never opened", column=column))
             options.append("".join(current))
             segments.append(_make_bracket(options, opened_at, refuse))
             options = None
@@ -192,7 +203,7 @@ def parse_body(source: str, *, clause: str = "", field: str = "text") -> Body:  
             (plain if options is None else current).append(ch)
         i += 1
     if options is not None:
-        raise refuse(f"the bracket opened at character {opened_at} is never closed")
+        raise refuse(_("the bracket opened at character %(opened)d is never closed", opened=opened_at))
     if plain:
         segments.append(Plain("".join(plain)))
     body = tuple(segments)
@@ -206,16 +217,28 @@ def _make_bracket(raw: list[str], opened_at: int, refuse: Callable[[str], Invali
     if len(raw) == 1:
         words = raw[0].strip()
         if not words:
-            raise refuse(f"the bracket opened at character {opened_at} is empty")
+            raise refuse(_("the bracket opened at character %(opened)d is empty", opened=opened_at))
         return Bracket((words,))
     if len(raw) > MAX_OPTIONS:
-        raise refuse(f"the bracket opened at character {opened_at} has {len(raw)} options; at most {MAX_OPTIONS}")
+        raise refuse(
+            _(
+                "the bracket opened at character %(opened)d has %(count)d options; at most %(limit)d",
+                opened=opened_at,
+                count=len(raw),
+                limit=MAX_OPTIONS,
+            )
+        )
     options: list[str] = []
     for label, option in zip(LABELS, raw, strict=False):
         stripped = option.strip()
         if not stripped.startswith(label + ":"):
             raise refuse(
-                f"option {len(options) + 1} of the bracket opened at character {opened_at} must begin with {label}:"
+                _(
+                    "option %(number)d of the bracket opened at character %(opened)d must begin with %(label)s:",
+                    number=len(options) + 1,
+                    opened=opened_at,
+                    label=label,
+                )
             )
         options.append(stripped[len(label) + 1 :].strip())
     return Bracket(tuple(options))
@@ -244,7 +267,7 @@ def format_body(body: Body) -> str:
 
 def _id_problem(value: object) -> str | None:
     if not isinstance(value, str) or not 1 <= len(value) <= 64 or not set(value) <= _ID_CHARS:
-        return "must be 1 to 64 letters, digits, '_' or '-'"
+        return _("must be 1 to 64 letters, digits, '_' or '-'")
     return None
 
 
@@ -262,9 +285,11 @@ class Clause:
         if problem := _id_problem(self.id):
             errors.append(FieldError("id", problem))
         if self.heading is not None and (problem := text_problem(self.heading)):
-            errors.append(FieldError("heading", f"clause {self.id}: the heading {problem}"))
+            errors.append(
+                FieldError("heading", _("clause %(clause)s: the heading %(problem)s", clause=self.id, problem=problem))
+            )
         if problem := _body_problem(self.body):
-            errors.append(FieldError("text", f"clause {self.id}: {problem}"))
+            errors.append(FieldError("text", _("clause %(clause)s: %(problem)s", clause=self.id, problem=problem)))
         if errors:
             raise Invalid(errors)
 
@@ -313,7 +338,9 @@ class Section:
         if problem := _id_problem(self.id):
             errors.append(FieldError("section", problem))
         if problem := text_problem(self.title):
-            errors.append(FieldError("title", f"section {self.id}: the title {problem}"))
+            errors.append(
+                FieldError("title", _("section %(section)s: the title %(problem)s", section=self.id, problem=problem))
+            )
         if errors:
             raise Invalid(errors)
 
@@ -334,11 +361,11 @@ class NegotiatingText:
         clause_ids: set[str] = set()
         for section in self.sections:
             if section.id in section_ids:
-                errors.append(FieldError("section", f"section {section.id} appears twice"))
+                errors.append(FieldError("section", _("section %(section)s appears twice", section=section.id)))
             section_ids.add(section.id)
             for clause in section.clauses:
                 if clause.id in clause_ids:
-                    errors.append(FieldError("clause", f"clause {clause.id} appears twice"))
+                    errors.append(FieldError("clause", _("clause %(clause)s appears twice", clause=clause.id)))
                 clause_ids.add(clause.id)
         if errors:
             raise Invalid(errors)
@@ -353,10 +380,10 @@ class NegotiatingText:
 
     def clause(self, clause_id: str) -> Clause:
         """The clause with this id; ``Invalid`` on field ``clause`` if there is none."""
-        for _, clause in self.clauses():
+        for _section, clause in self.clauses():
             if clause.id == clause_id:
                 return clause
-        raise Invalid.one("clause", f"there is no clause {clause_id} in this text")
+        raise Invalid.one("clause", _("there is no clause %(clause)s in this text", clause=clause_id))
 
     def numbers(self) -> dict[str, str]:
         """Display number of each clause by id: "1", "2", ... in order through all sections."""
@@ -364,12 +391,12 @@ class NegotiatingText:
 
     def open_brackets_by_clause(self) -> dict[str, int]:
         """Open brackets of each clause by id, in order (zeros included)."""
-        return {clause.id: clause.open_brackets for _, clause in self.clauses()}
+        return {clause.id: clause.open_brackets for _section, clause in self.clauses()}
 
     @property
     def open_brackets(self) -> int:
         """How many brackets remain in the whole text."""
-        return sum(clause.open_brackets for _, clause in self.clauses())
+        return sum(clause.open_brackets for _section, clause in self.clauses())
 
     def is_clean(self) -> bool:
         """True when no bracket remains anywhere in the text (what adoption requires)."""
@@ -377,7 +404,7 @@ class NegotiatingText:
 
     def first_bracketed_clause(self) -> Clause | None:
         """The first clause (in order) that still holds a bracket, or ``None``."""
-        return next((clause for _, clause in self.clauses() if not clause.is_clean()), None)
+        return next((clause for _section, clause in self.clauses() if not clause.is_clean()), None)
 
     def agreement_clauses(self) -> tuple[agreement_doc.Clause, ...]:
         """The clauses of a clean text as the clauses of an agreement: numbered in order, plain wording.
@@ -395,7 +422,7 @@ class NegotiatingText:
             )
         return tuple(
             agreement_doc.Clause(number=numbers[clause.id], heading=clause.heading, text=clause.plain_text())
-            for _, clause in self.clauses()
+            for _section, clause in self.clauses()
         )
 
     # storing
@@ -448,7 +475,7 @@ class NegotiatingText:
             for ci, clause in enumerate(section.clauses):
                 if clause.id == clause_id:
                     return si, ci
-        raise Invalid.one("clause", f"there is no clause {clause_id} in this text")
+        raise Invalid.one("clause", _("there is no clause %(clause)s in this text", clause=clause_id))
 
     def _with_clauses(self, si: int, clauses: tuple[Clause, ...]) -> "NegotiatingText":
         sections = list(self.sections)
@@ -467,15 +494,15 @@ class NegotiatingText:
         """Insert ``new`` right after clause ``after``, or first in ``section``: give exactly one."""
         if (after is None) == (section is None):
             raise ValueError("insert_clause needs exactly one of after= and section=")
-        if any(clause.id == new.id for _, clause in self.clauses()):
-            raise Invalid.one("clause_id", f"clause {new.id} is already in this text")
+        if any(clause.id == new.id for _section, clause in self.clauses()):
+            raise Invalid.one("clause_id", _("clause %(clause)s is already in this text", clause=new.id))
         if after is not None:
             si, ci = self._locate(after)
             position = ci + 1
         else:
             si = next((i for i, s in enumerate(self.sections) if s.id == section), -1)
             if si < 0:
-                raise Invalid.one("section", f"there is no section {section} in this text")
+                raise Invalid.one("section", _("there is no section %(section)s in this text", section=section))
             position = 0
         clauses = list(self.sections[si].clauses)
         clauses.insert(position, new)
@@ -491,8 +518,13 @@ class NegotiatingText:
         """Index in ``clause.body`` of its ``bracket``-th bracket (1-based)."""
         positions = [i for i, s in enumerate(clause.body) if isinstance(s, Bracket)]
         if not 1 <= bracket <= len(positions):
-            held = f"{len(positions)} bracket" + ("" if len(positions) == 1 else "s")
-            raise Invalid.one("bracket", f"clause {clause.id} has {held}; there is no bracket {bracket}")
+            values = {"clause": clause.id, "count": len(positions), "bracket": bracket}
+            raise Invalid.one(
+                "bracket",
+                _("clause %(clause)s has %(count)d bracket; there is no bracket %(bracket)d", **values)
+                if len(positions) == 1
+                else _("clause %(clause)s has %(count)d brackets; there is no bracket %(bracket)d", **values),
+            )
         return positions[bracket - 1]
 
     def add_option(self, clause_id: str, bracket: int, text: str) -> "NegotiatingText":
@@ -508,12 +540,30 @@ class NegotiatingText:
         assert isinstance(old, Bracket)
         option = text.strip()
         if len(old.options) >= MAX_OPTIONS:
-            raise Invalid.one("option", f"bracket {bracket} of clause {clause_id} already has {MAX_OPTIONS} options")
+            raise Invalid.one(
+                "option",
+                _(
+                    "bracket %(bracket)d of clause %(clause)s already has %(limit)d options",
+                    bracket=bracket,
+                    clause=clause_id,
+                    limit=MAX_OPTIONS,
+                ),
+            )
         if option in old.options:
             label = LABELS[old.options.index(option)]
-            raise Invalid.one("option", f"this is already option {label} of bracket {bracket} of clause {clause_id}")
+            raise Invalid.one(
+                "option",
+                _(
+                    "this is already option %(label)s of bracket %(bracket)d of clause %(clause)s",
+                    label=label,
+                    bracket=bracket,
+                    clause=clause_id,
+                ),
+            )
         if problem := _characters_problem(option):
-            raise Invalid.one("option", f"clause {clause_id}: the option {problem}")
+            raise Invalid.one(
+                "option", _("clause %(clause)s: the option %(problem)s", clause=clause_id, problem=problem)
+            )
         body = (*clause.body[:index], Bracket((*old.options, option)), *clause.body[index + 1 :])
         clauses = list(self.sections[si].clauses)
         clauses[ci] = replace(clause, body=body)
@@ -535,7 +585,13 @@ class NegotiatingText:
         if len(option) != 1 or option not in labels:
             raise Invalid.one(
                 "option",
-                f"bracket {bracket} of clause {clause_id} has options {', '.join(labels)}; there is no option {option}",
+                _(
+                    "bracket %(bracket)d of clause %(clause)s has options %(labels)s; there is no option %(option)s",
+                    bracket=bracket,
+                    clause=clause_id,
+                    labels=", ".join(labels),
+                    option=option,
+                ),
             )
         chosen = old.options[labels.index(option)]
         previous, following = clause.body[index - 1 : index], clause.body[index + 1 : index + 2]
@@ -557,7 +613,12 @@ class NegotiatingText:
         body = clause.body[:start] + ((Plain(merged),) if merged else ()) + clause.body[end:]
         if not body:
             raise Invalid.one(
-                "option", f"option {option} would leave clause {clause_id} empty; delete the clause instead"
+                "option",
+                _(
+                    "option %(option)s would leave clause %(clause)s empty; delete the clause instead",
+                    option=option,
+                    clause=clause_id,
+                ),
             )
         clauses = list(self.sections[si].clauses)
         clauses[ci] = replace(clause, body=_normalise(body))
@@ -607,7 +668,7 @@ class InsertClause:
     def apply_to(self, version: NegotiatingText) -> NegotiatingText:
         """The new version; ``Invalid`` when the amendment does not fit ``version``."""
         if (self.after is None) == (self.section is None):
-            raise Invalid.one("after", "an inserted clause goes after a clause or first in a section: name one")
+            raise Invalid.one("after", _("an inserted clause goes after a clause or first in a section: name one"))
         new = Clause.from_source(self.clause, self.text, self.heading)
         return version.insert_clause(new, after=self.after, section=self.section)
 

@@ -21,6 +21,7 @@ Python ``re`` alike), for an API schema to declare what the server enforces.
 import unicodedata
 
 from .errors import Invalid
+from .errors import Message as _
 
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
@@ -58,18 +59,19 @@ def problem(value: str, *, multiline: bool) -> str | None:
     for character in value:
         point = ord(character)
         if 0xD800 <= point <= 0xDFFF:
-            return f"must be valid Unicode text: it contains a lone surrogate ({_code(character)})"
+            return _("must be valid Unicode text: it contains a lone surrogate (%(code)s)", code=_code(character))
         if not multiline and character in LINE_BREAKS:
-            return "must be a single line: no line breaks"
+            return _("must be a single line: no line breaks")
         if (point < 0x20 or 0x7F <= point <= 0x9F) and not (multiline and character in MULTI_LINE_CONTROLS_ALLOWED):
-            return f"must not contain control characters (found {_code(character)})"
+            return _("must not contain control characters (found %(code)s)", code=_code(character))
         if character in BIDI_CONTROLS:
-            return (
-                f"must not contain bidirectional override characters (found {_code(character)}): "
-                "they can make a text display otherwise than it reads"
+            return _(
+                "must not contain bidirectional override characters (found %(code)s): "
+                "they can make a text display otherwise than it reads",
+                code=_code(character),
             )
         if character in NONCHARACTERS:
-            return f"must not contain noncharacters (found {_code(character)})"
+            return _("must not contain noncharacters (found %(code)s)", code=_code(character))
     return None
 
 
@@ -83,13 +85,15 @@ def _normalised(value: str, *, multiline: bool) -> str:
 def _checked(value: str, field: str, limit: int, *, multiline: bool, required: bool, max_bytes: int | None) -> str:
     text = _normalised(value or "", multiline=multiline)
     if required and not text:
-        raise Invalid.one(field, "must not be empty")
+        raise Invalid.one(field, _("must not be empty"))
     if (message := problem(text, multiline=multiline)) is not None:
         raise Invalid.one(field, message)
     if len(text) > limit:
-        raise Invalid.one(field, f"must be at most {limit} characters, not {len(text)}")
+        raise Invalid.one(
+            field, _("must be at most %(limit)d characters, not %(length)d", limit=limit, length=len(text))
+        )
     if max_bytes is not None and len(text.encode("utf-8")) > max_bytes:
-        raise Invalid.one(field, f"must be at most {max_bytes} bytes in UTF-8")
+        raise Invalid.one(field, _("must be at most %(limit)d bytes in UTF-8", limit=max_bytes))
     return text
 
 

@@ -9,6 +9,8 @@ process give the set of audiences that user may read. Views, templates and the A
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from goodoffices.accounts.models import User
 from goodoffices.lib.errors import Forbidden, NotFound
 from goodoffices.processes.models import Process
@@ -96,7 +98,7 @@ def require(
         visible = can(user, seen_with, obj) if seen_with is not None else may_see(user, obj)
     if not visible:
         raise NotFound(what or type(obj).__name__.lower())
-    raise Forbidden(f"your role does not allow this ({permission.value})")
+    raise Forbidden(_("your role does not allow this (%(permission)s)") % {"permission": permission.value})
 
 
 def two_factor_required(user: AnyUser) -> bool:

@@ -6,6 +6,8 @@ operator of its framework, not a member of another party's delegation), and a de
 member is appointed to nothing. Each function answers why not, or None when the seat is open.
 """
 
+from django.utils.translation import gettext as _
+
 from goodoffices.accounts.models import User
 from goodoffices.processes.models import Party, Process
 
@@ -18,19 +20,22 @@ def delegation_conflict(user: User, party: Party) -> str | None:
     held = [
         name
         for name, holds in (
-            ("a mediator", roles.mediator),
-            ("an observer", roles.observer),
-            ("a monitor", roles.monitor),
-            ("a guarantor", roles.guarantor),
-            ("an operator", roles.operator),
+            (_("a mediator"), roles.mediator),
+            (_("an observer"), roles.observer),
+            (_("a monitor"), roles.monitor),
+            (_("a guarantor"), roles.guarantor),
+            (_("an operator"), roles.operator),
         )
         if holds
     ]
     if held:
-        return f"{user.username} is {' and '.join(held)} in this process and cannot join a delegation"
+        return _("%(user)s is %(roles)s in this process and cannot join a delegation") % {
+            "user": user.username,
+            "roles": _(" and ").join(held),
+        }
     other = Party.objects.filter(pk__in=[pid for pid in roles.parties if pid != party.pk]).first()
     if other is not None:
-        return f"{user.username} already represents {other.name}"
+        return _("%(user)s already represents %(party)s") % {"user": user.username, "party": other.name}
     return None
 
 
@@ -39,5 +44,8 @@ def appointment_conflict(user: User, process: Process) -> str | None:
     when they may."""
     party = Party.objects.filter(process=process, memberships__user=user).order_by("pk").first()
     if party is not None:
-        return f"{user.username} represents {party.name} and cannot be appointed in this process"
+        return _("%(user)s represents %(party)s and cannot be appointed in this process") % {
+            "user": user.username,
+            "party": party.name,
+        }
     return None

@@ -9,6 +9,8 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from goodoffices.accounts.models import User
 from goodoffices.events.models import EventKind
@@ -67,12 +69,12 @@ def _name(value: str, field: str, errors: list[FieldError], limit: int = MAX_NAM
 def _names(values: list[str], field: str, errors: list[FieldError], limit: int = MAX_TOPIC) -> list[str]:
     cleaned: list[str] = []
     if len(values) > MAX_TOPICS:
-        errors.append(FieldError(field, f"at most {MAX_TOPICS} items"))
+        errors.append(FieldError(field, _("at most %(limit)d items") % {"limit": MAX_TOPICS}))
         return cleaned
     for i, raw in enumerate(values):
         item = _name(raw, f"{field}[{i}]", errors, limit)
         if item and item.casefold() in {c.casefold() for c in cleaned}:
-            errors.append(FieldError(f"{field}[{i}]", f"{item!r} is listed twice"))
+            errors.append(FieldError(f"{field}[{i}]", _("%(item)r is listed twice") % {"item": item}))
         elif item:
             cleaned.append(item)
     return cleaned
@@ -86,7 +88,7 @@ def framework_create(*, actor: User, name: str, description: str = "", members: 
     member_names = _names(members or [], "members", errors)
     description = _checked(lambda: text.multi_line(description, "description", MAX_NOTE, required=False), errors)
     if name and Framework.objects.filter(name__iexact=name).exists():
-        errors.append(FieldError("name", f"a framework named {name!r} exists already"))
+        errors.append(FieldError("name", _("a framework named %(name)r exists already") % {"name": name}))
     if errors:
         raise Invalid(errors)
     framework = Framework.objects.create(name=name, description=description)
@@ -106,7 +108,11 @@ def framework_operator_add(*, actor: User, framework: Framework, user: User) -> 
     require(actor, Permission.FRAMEWORK_MANAGE, framework, visible=True)
     operator, created = FrameworkOperator.objects.get_or_create(framework=framework, user=user)
     if not created:
-        raise Invalid.one("user", f"{user.username} is already an operator of {framework.name}")
+        raise Invalid.one(
+            "user",
+            _("%(user)s is already an operator of %(framework)s")
+            % {"user": user.username, "framework": framework.name},
+        )
     event_record(
         kind=EventKind.FRAMEWORK_OPERATOR_ADDED,
         actor=actor,
@@ -147,13 +153,15 @@ def _mandate_terms(
 ) -> dict[str, Any]:
     cleaned_scope = _names(scope, "scope", errors)
     if not cleaned_scope and not any(e.field.startswith("scope") for e in errors):
-        errors.append(FieldError("scope", "a mandate needs at least one agenda topic"))
+        errors.append(FieldError("scope", _("a mandate needs at least one agenda topic")))
     if term_end is not None and term_end < term_start:
-        errors.append(FieldError("term_end", "the term cannot end before it starts"))
+        errors.append(FieldError("term_end", _("the term cannot end before it starts")))
     cleaned_languages = []
     for i, code in enumerate(languages):
         if code not in LANGUAGE_CODES:
-            errors.append(FieldError(f"languages[{i}]", f"{code!r} is not a supported language code"))
+            errors.append(
+                FieldError(f"languages[{i}]", _("%(code)r is not a supported language code") % {"code": code})
+            )
         elif code not in cleaned_languages:
             cleaned_languages.append(code)
     venues: dict[str, list[str]] = {}
@@ -202,7 +210,7 @@ def mandate_create(
         errors=errors,
     )
     if held_meetings_audience not in HELD_MEETING_AUDIENCES:
-        errors.append(FieldError("held_meetings_audience", "must be plenary, process or public"))
+        errors.append(FieldError("held_meetings_audience", _("must be plenary, process or public")))
     _monitoring_terms(response_period_days, deadline_timezone, errors)
     note = _checked(lambda: text.multi_line(note, "note", MAX_NOTE, required=False), errors)
     if errors:
@@ -249,7 +257,7 @@ def mandate_amend(*, actor: User, mandate: Mandate, note: str, **changes: Any) -
     }
     unknown = sorted(set(changes) - allowed)
     if unknown:
-        raise Invalid([FieldError(name, "is not a term of a mandate") for name in unknown])
+        raise Invalid([FieldError(name, _("is not a term of a mandate")) for name in unknown])
     # FOR NO KEY UPDATE: the rows change, their keys never do, so writers that merely reference
     # them (every event names its process) are not blocked behind this transaction.
     current = MandateVersion.objects.select_for_update(no_key=True).filter(mandate=mandate).order_by("-number").first()
@@ -257,11 +265,11 @@ def mandate_amend(*, actor: User, mandate: Mandate, note: str, **changes: Any) -
     merged = {**current.as_dict(), **changes}
     errors: list[FieldError] = []
     if not (note or "").strip():
-        errors.append(FieldError("note", "say what the amendment changes and why"))
+        errors.append(FieldError("note", _("say what the amendment changes and why")))
     else:
         note = _checked(lambda: text.multi_line(note, "note", MAX_NOTE), errors)
     if merged["held_meetings_audience"] not in HELD_MEETING_AUDIENCES:
-        errors.append(FieldError("held_meetings_audience", "must be plenary, process or public"))
+        errors.append(FieldError("held_meetings_audience", _("must be plenary, process or public")))
     _monitoring_terms(merged["response_period_days"], merged["deadline_timezone"], errors)
     terms = _mandate_terms(
         tasks=merged["tasks"],
@@ -316,7 +324,7 @@ def process_create(*, actor: User, mandate: Mandate, title: str, parties: list[s
     title = _name(title, "title", errors)
     party_names = _names(parties, "parties", errors, limit=MAX_PARTY_NAME)
     if len(party_names) < 2 and not any(e.field.startswith("parties") for e in errors):
-        errors.append(FieldError("parties", "a dispute has at least two parties"))
+        errors.append(FieldError("parties", _("a dispute has at least two parties")))
     if errors:
         raise Invalid(errors)
     process = Process.objects.create(mandate=mandate, mandate_version=mandate.current, title=title)
@@ -342,12 +350,18 @@ def appointment_make(*, actor: User, process: Process, user: User, role: str, or
     require(actor, Permission.APPOINTMENT_MANAGE, process)
     errors: list[FieldError] = []
     if role not in AppointmentRole.values:
-        errors.append(FieldError("role", f"{role!r} is not one of {', '.join(AppointmentRole.values)}"))
+        errors.append(
+            FieldError(
+                "role",
+                _("%(value)r is not one of %(allowed)s")
+                % {"value": role, "allowed": ", ".join(AppointmentRole.values)},
+            )
+        )
     organisation = _checked(lambda: text.single_line(organisation, "organisation", MAX_NAME, required=False), errors)
     if conflict := appointment_conflict(user, process):
         errors.append(FieldError("user", conflict))
     if Appointment.objects.filter(process=process, user=user, role=role).exists():
-        errors.append(FieldError("user", f"{user.username} already holds that appointment"))
+        errors.append(FieldError("user", _("%(user)s already holds that appointment") % {"user": user.username}))
     if errors:
         raise Invalid(errors)
     appointment = Appointment.objects.create(
@@ -388,7 +402,7 @@ def appointment_end(*, actor: User, appointment: Appointment) -> None:
 
 # What a head of delegation hears both when no account has the name and when the account may
 # not join: adding someone never tells a head whether a user name exists.
-NOT_ELIGIBLE = "no account of that name can join this delegation"
+NOT_ELIGIBLE = gettext_lazy("no account of that name can join this delegation")
 
 
 @transaction.atomic
@@ -414,19 +428,24 @@ def _delegation_member_add(
     may_look_up = can(actor, Permission.ACCOUNT_LOOKUP, process)
     errors: list[FieldError] = []
     if role not in DelegationRole.values:
-        errors.append(FieldError("role", f"{role!r} is not one of {', '.join(DelegationRole.values)}"))
+        errors.append(
+            FieldError(
+                "role",
+                _("%(value)r is not one of %(allowed)s") % {"value": role, "allowed": ", ".join(DelegationRole.values)},
+            )
+        )
     elif role == DelegationRole.HEAD and not can(actor, Permission.DELEGATION_HEAD_MANAGE, party):
-        errors.append(FieldError("role", "only the framework's operators name a head of delegation"))
+        errors.append(FieldError("role", _("only the framework's operators name a head of delegation")))
     if user is None:
-        unknown = f"no active account is called {username!r}"
-        errors.append(FieldError("username", unknown if may_look_up else NOT_ELIGIBLE))
+        unknown = _("no active account is called %(name)r") % {"name": username}
+        errors.append(FieldError("username", unknown if may_look_up else str(NOT_ELIGIBLE)))
     elif conflict := delegation_conflict(user, party):
-        errors.append(FieldError("username", conflict if may_look_up else NOT_ELIGIBLE))
+        errors.append(FieldError("username", conflict if may_look_up else str(NOT_ELIGIBLE)))
     elif DelegationMembership.objects.filter(party=party, user=user, role=role).exists():
         # The actor manages this delegation and sees its members: nothing is disclosed here.
-        errors.append(FieldError("username", f"{user.username} already holds that role"))
+        errors.append(FieldError("username", _("%(user)s already holds that role") % {"user": user.username}))
     if role == DelegationRole.HEAD and DelegationMembership.objects.filter(party=party, role=role).exists():
-        errors.append(FieldError("role", f"{party.name} already has a head of delegation"))
+        errors.append(FieldError("role", _("%(party)s already has a head of delegation") % {"party": party.name}))
     if errors:
         raise Invalid(errors)
     assert user is not None
@@ -434,7 +453,7 @@ def _delegation_member_add(
         with transaction.atomic():
             membership = DelegationMembership.objects.create(party=party, user=user, role=role)
     except IntegrityError:
-        raise Invalid.one("username", "that membership changed meanwhile; reload and try again") from None
+        raise Invalid.one("username", _("that membership changed meanwhile; reload and try again")) from None
     # Plenary: the other parties and the mediators see who joined a delegation.
     event_record(
         kind=EventKind.DELEGATION_MEMBER_ADDED,

@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 from django.db.models import Q, QuerySet
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from goodoffices.lib import audience
 from goodoffices.lib.errors import Invalid, NotFound
@@ -223,7 +224,9 @@ def _blocking_reason(
     clause: Clause, parties: Sequence[Party], plenary: dict[tuple[str, int], Position], clause_versions: dict[str, int]
 ) -> str | None:
     if clause.open_brackets:
-        return _("%(count)d open bracket(s) remain") % {"count": clause.open_brackets}
+        return ngettext("%(count)d open bracket remains", "%(count)d open brackets remain", clause.open_brackets) % {
+            "count": clause.open_brackets
+        }
     for party in parties:
         position = plenary.get((clause.id, party.pk))
         if position is None:

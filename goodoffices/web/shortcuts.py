@@ -19,7 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from goodoffices.lib.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge
+from goodoffices.lib.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge, translated
 from goodoffices.pagination import Page, paginate
 from goodoffices.policies import roles_for
 from goodoffices.processes.models import Process
@@ -100,10 +100,11 @@ def attempt(request: HttpRequest, action: Callable[[], T], *, form: forms.Form |
         raise PermissionDenied from None
     except Invalid as exc:
         for error in exc.errors:
+            message = translated(error.message, _)
             if form is not None:
-                form.add_error(_field(form, error.field), error.message)
+                form.add_error(_field(form, error.field), message)
             else:
-                messages.error(request, error.message)
+                messages.error(request, message)
         return Attempt(None, 413 if isinstance(exc, TooLarge) else 422)
     except Conflict as exc:
         if form is not None:

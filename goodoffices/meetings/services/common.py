@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 from django.db import models
+from django.utils.translation import gettext as _
 
 from goodoffices.accounts.models import User
 from goodoffices.consent.selectors import joint_consent_for
@@ -26,7 +27,7 @@ def acting_party(actor: User, process: Process) -> Party:
     """The party a head of delegation acts for (exactly one)."""
     heads = roles_for(actor, process).headed_parties
     if len(heads) != 1:
-        raise Forbidden("only a head of delegation acts for a party")
+        raise Forbidden(_("only a head of delegation acts for a party"))
     return process.parties.get(pk=heads[0])
 
 
@@ -84,7 +85,7 @@ def open_proposal(proposal: Proposal) -> Proposal:
     """Lock the proposal and check it is still open."""
     locked = Proposal.objects.select_for_update(of=("self",), no_key=True).select_related("process").get(pk=proposal.pk)
     if locked.status != Proposal.Status.OPEN:
-        raise Conflict(f"this proposal is already {locked.get_status_display()}")
+        raise Conflict(_("this proposal is already %(status)s") % {"status": locked.get_status_display()})
     return locked
 
 
@@ -96,7 +97,7 @@ def meeting_for_update(meeting: Meeting, *allowed: str) -> Meeting:
         .get(pk=meeting.pk)
     )
     if locked.status not in allowed:
-        raise Conflict(f"the meeting is {locked.get_status_display()}")
+        raise Conflict(_("the meeting is %(status)s") % {"status": locked.get_status_display()})
     return locked
 
 

@@ -9,6 +9,7 @@ anyone's readiness or consent."""
 from typing import Literal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from goodoffices.accounts.models import User
@@ -40,10 +41,10 @@ def declassification_request(*, actor: User, meeting: Meeting, to: str) -> None:
     """Ask every party to widen who sees a held meeting (to everyone admitted, or the public)."""
     require(actor, Permission.DECLASSIFICATION_REQUEST, meeting)
     if to not in DECLASSIFY_TO:
-        raise Invalid.one("to", "a meeting can be declassified to process or public")
+        raise Invalid.one("to", _("a meeting can be declassified to process or public"))
     locked = meeting_for_update(meeting, Meeting.Status.HELD)
     if WIDER[to] <= WIDER.get(locked.audience, 0):
-        raise Invalid.one("to", f"the meeting is already visible to {locked.audience}")
+        raise Invalid.one("to", _("the meeting is already visible to %(audience)s") % {"audience": locked.audience})
     ask_every_party(
         locked.process,
         locked,
@@ -70,12 +71,12 @@ def declassification_consent(
     for and read); the last consent applies it and, for the public, opens the meeting's record."""
     require(actor, Permission.DECLASSIFICATION_CONSENT, meeting)
     locked = meeting_for_update(meeting, Meeting.Status.HELD)
-    nothing = "no declassification is awaiting consent"
+    nothing = _("no declassification is awaiting consent")
     joint = joint_consent_for(subject=locked, purpose=Purpose.DECLASSIFICATION)
     if joint is None:
         raise Conflict(nothing)
     if consent and not to:
-        raise Invalid.one("to", "say which audience you consent to: a consent is to exact content")
+        raise Invalid.one("to", _("say which audience you consent to: a consent is to exact content"))
     target = joint.question
     result = party_consent(
         actor,

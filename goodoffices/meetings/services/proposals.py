@@ -2,6 +2,7 @@
 with a reason or withdrawn. Every party is asked for its readiness when a proposal is made."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from goodoffices.accounts.models import User
@@ -56,7 +57,7 @@ def proposal_create(
         reschedules is not None
         and not Meeting.objects.filter(pk=reschedules.pk, process=process, status=Meeting.Status.POSTPONED).exists()
     ):
-        raise Invalid.one("reschedules", "only a postponed meeting of this process can be rescheduled")
+        raise Invalid.one("reschedules", _("only a postponed meeting of this process can be rescheduled"))
     terms = terms.validated(process)
     proposing_party = None if roles_for(actor, process).mediator else acting_party(actor, process)
     proposal = Proposal.objects.create(
@@ -116,10 +117,10 @@ def proposal_counter(*, actor: User, proposal: Proposal, terms: ProposalTerms, r
 def proposal_decline(*, actor: User, proposal: Proposal, reason: str) -> Proposal:
     require(actor, Permission.PROPOSAL_RESPOND, proposal)
     if not can(actor, Permission.PROPOSAL_DECLINE, proposal):
-        raise Invalid.one("proposal", "withdraw your own proposal instead of declining it")
+        raise Invalid.one("proposal", _("withdraw your own proposal instead of declining it"))
     party = acting_party(actor, proposal.process)
     if not (reason or "").strip():
-        raise Invalid.one("reason", "say why the proposal is declined")
+        raise Invalid.one("reason", _("say why the proposal is declined"))
     reason = clean_text(reason, "reason", MAX_REASON)
     original = open_proposal(proposal)
     original.status = Proposal.Status.DECLINED

@@ -7,6 +7,7 @@ subject inside its own transaction and publishes exactly what it read there."""
 from typing import Literal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from goodoffices.accounts.models import User
@@ -56,7 +57,7 @@ def communique_question(communique: Communique) -> Question:
 
 def _read(version: int | None) -> Read:
     if version is None:
-        raise Invalid.one("version", "say which version you read: a consent is to exact content")
+        raise Invalid.one("version", _("say which version you read: a consent is to exact content"))
     return Read(version=version)
 
 
@@ -67,7 +68,7 @@ def minutes_draft(*, actor: User, meeting: Meeting, text: str) -> Meeting:
     minutes = clean_text(text, "text")
     locked = meeting_for_update(meeting, Meeting.Status.HELD)
     if locked.minutes_status == Meeting.MinutesStatus.APPROVED:
-        raise Conflict("the minutes are approved and can no longer change")
+        raise Conflict(_("the minutes are approved and can no longer change"))
     locked.minutes = minutes
     locked.minutes_version += 1
     locked.minutes_status = Meeting.MinutesStatus.DRAFT
@@ -98,13 +99,13 @@ def minutes_approve(*, actor: User, meeting: Meeting, approve: bool, version: in
         locked,
         Purpose.MINUTES,
         str(version) if approve else None,
-        "there is no draft of the minutes awaiting approval",
+        _("there is no draft of the minutes awaiting approval"),
         read=_read(version) if approve else None,
     )
     if not result.reached:
         return "awaiting"
     if result.version != locked.minutes_version:
-        raise Conflict("the minutes changed while you approved them; read them again")
+        raise Conflict(_("the minutes changed while you approved them; read them again"))
     locked.minutes_status = Meeting.MinutesStatus.APPROVED
     locked.save(update_fields=["minutes_status"])
     event_record(
@@ -144,7 +145,7 @@ def communique_draft(*, actor: User, meeting: Meeting, text: str) -> Communique:
     body = clean_text(text, "text")
     locked = meeting_for_update(meeting, Meeting.Status.HELD)
     if Communique.objects.filter(meeting=locked).exists():
-        raise Conflict("this meeting already has a communiqué; amend it instead")
+        raise Conflict(_("this meeting already has a communiqué; amend it instead"))
     communique = Communique.objects.create(meeting=locked, text=body, drafted_by=actor)
     ask_every_party(locked.process, communique, Purpose.COMMUNIQUE, communique_question(communique))
     event_record(
@@ -166,7 +167,7 @@ def communique_amend(*, actor: User, communique: Communique, text: str) -> Commu
     body = clean_text(text, "text")
     locked = _communique_for_update(communique)
     if locked.status == Communique.Status.PUBLISHED:
-        raise Conflict("the communiqué is published and can no longer change")
+        raise Conflict(_("the communiqué is published and can no longer change"))
     locked.text = body
     locked.version += 1
     locked.save(update_fields=["text", "version"])
@@ -194,7 +195,7 @@ def communique_consent(
     require(actor, Permission.COMMUNIQUE_CONSENT, communique.meeting)
     locked = _communique_for_update(communique)
     if locked.status == Communique.Status.PUBLISHED:
-        raise Conflict("the communiqué is already published")
+        raise Conflict(_("the communiqué is already published"))
     meeting = locked.meeting
     result = party_consent(
         actor,
@@ -202,13 +203,13 @@ def communique_consent(
         locked,
         Purpose.COMMUNIQUE,
         str(version) if consent else None,
-        "the communiqué is not awaiting consent",
+        _("the communiqué is not awaiting consent"),
         read=_read(version) if consent else None,
     )
     if not result.reached:
         return "awaiting"
     if result.version != locked.version:
-        raise Conflict("the communiqué changed while you consented; read it again")
+        raise Conflict(_("the communiqué changed while you consented; read it again"))
     locked.status = Communique.Status.PUBLISHED
     locked.published_at = clock.now()
     locked.save(update_fields=["status", "published_at"])
