@@ -122,7 +122,14 @@ KIND_NAMES: dict[str, Promise] = {
     "position.set": _("Position stated"),
     "commitment.tagged": _("Commitment marked"),
     "commitment.untagged": _("Commitment mark removed"),
-    # Kinds added by the monitoring work (issue 12).
+    # Agreements (issue 11).
+    "adoption.put": _("Text put to adoption"),
+    "agreement.adopted": _("Agreement adopted by joint consent"),
+    "signing_key.registered": _("Signing key registered"),
+    "signing_key.retired": _("Signing key retired"),
+    "agreement.signed": _("Agreement signed"),
+    "agreement.in_force": _("Agreement entered into force"),
+    # Monitoring of commitments (issue 12).
     "report.filed": _("Report filed"),
     "report.answered": _("Report answered"),
     "commitment.escalated": _("Commitment escalated"),
