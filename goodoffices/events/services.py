@@ -24,12 +24,18 @@ def _next_seq() -> int:
     """Take the next sequence number, locking the counter until commit: writers commit in
     ``seq`` order, which is what lets the integrator take every event below a mark."""
     table = EventCounter._meta.db_table
+    sql = f"UPDATE {table} SET next_seq = next_seq + 1 WHERE id = 1 RETURNING next_seq"  # noqa: S608 - the model's own table name
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET next_seq = next_seq + 1 WHERE id = 1 RETURNING next_seq")  # noqa: S608 - the model's own table name
+        cursor.execute(sql)
         row = cursor.fetchone()
-    if row is None:
-        EventCounter.objects.create(id=1, next_seq=1)
-        return 0
+        if row is None:
+            # The very first event: the counter row is made here. Two first writers at once must
+            # not both insert it (the second would fail on its key), so the insert yields to one
+            # already made, and both then take their number from the same row, one after the other.
+            EventCounter.objects.bulk_create([EventCounter(id=1, next_seq=0)], ignore_conflicts=True)
+            cursor.execute(sql)
+            row = cursor.fetchone()
+    assert row is not None
     return int(row[0]) - 1
 
 
