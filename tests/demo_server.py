@@ -32,7 +32,7 @@ def _free_port() -> int:
 
 
 @contextmanager
-def demo_server(data_dir: Path, *, startup_seconds: float = 90) -> Iterator[str]:
+def demo_server(data_dir: Path, *, startup_seconds: float = 180) -> Iterator[str]:
     """Yield the base URL of a demo server with its data in ``data_dir``; stop it afterwards."""
     port = _free_port()
     log_path = data_dir / "server.log"
@@ -53,6 +53,7 @@ def demo_server(data_dir: Path, *, startup_seconds: float = 90) -> Iterator[str]
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
                     server.kill()
+                    server.wait()
                     pytest.fail("the demo server did not start:\n" + log_path.read_text())
                 time.sleep(0.3)
         try:
@@ -63,3 +64,4 @@ def demo_server(data_dir: Path, *, startup_seconds: float = 90) -> Iterator[str]
                 server.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 server.kill()
+                server.wait()
