@@ -27,7 +27,7 @@ def test_adoption_from_the_text_page_to_the_agreement(signatories, client_for):
     assert "Put the text to adoption" not in client_for("head_a").get(f"/texts/{text.pk}/").content.decode()
     before = trace()
     refused = mediator.post(f"/texts/{text.pk}/adoption/", {"audience": "public"}, follow=True)
-    assert "Clause 2 blocks it: 1 open bracket(s) remain" in refused.content.decode()
+    assert "Clause 2 blocks it: 1 open bracket remains" in refused.content.decode()
     assert trace() == before
     text_services.text_revise(
         actor=world.mediator, text=text, operations=[{"op": "resolve", "clause": "c2", "bracket": 1, "option": "A"}]

@@ -86,7 +86,7 @@ def test_from_brackets_to_an_agreement_in_force_signed_in_the_browser(people: di
     expect(mediator.get_by_text("The text is open for negotiation.")).to_be_visible()
     text_url = mediator.url
     put_to_adoption(mediator, text_url)
-    expect(mediator.get_by_text("Clause 1 blocks it: 1 open bracket(s) remain")).to_be_visible()
+    expect(mediator.get_by_text("Clause 1 blocks it: 1 open bracket remains")).to_be_visible()
 
     # A party proposes to resolve the bracket; the mediator takes it in; both parties agree.
     stepanakert.goto(text_url)
