@@ -9,6 +9,7 @@ from goodoffices.accounts.services import api_token_create, totp_verify
 from goodoffices.policies import two_factor_missing
 
 from . import problems
+from .analytics import router as analytics_router
 from .auth import TWO_FACTOR_FIRST, bearer, session
 from .caucus import router as caucus_router
 from .meetings import router as meetings_router
@@ -72,3 +73,4 @@ api.add_router("", meetings_router)
 api.add_router("", caucus_router)
 api.add_router("", operators_router)
 api.add_router("", texts_router)
+api.add_router("", analytics_router)

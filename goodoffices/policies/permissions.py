@@ -44,3 +44,10 @@ class Permission(StrEnum):
     AMENDMENT_DECIDE = "text:decide_amendment"
     POSITION_SET = "party:set_position"
     COMMITMENT_TAG = "text:tag_commitment"
+    # Negotiation analytics: private preferences per party, the combined analysis for the mediators.
+    ANALYTICS_SOLVE = "analytics:solve"
+    ANALYSIS_CREATE = "process:create_analysis"
+    ANALYSIS_VIEW = "analysis:view"
+    ANALYSIS_COMBINED_VIEW = "analysis:view_combined"
+    PREFERENCES_VIEW = "party:view_preferences"
+    PREFERENCES_SET = "party:set_preferences"
