@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "goodoffices.meetings",
     "goodoffices.mail",
     "goodoffices.texts",
+    "goodoffices.analytics",
     "goodoffices.web",
     "goodoffices.worker",
 ]

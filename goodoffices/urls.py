@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("goodoffices.meetings.urls")),
     path("", include("goodoffices.caucus.urls")),
     path("", include("goodoffices.texts.urls")),
+    path("", include("goodoffices.analytics.urls")),
     path("api/v1/", api.urls),
     path("ledger/", include("goodoffices.ledger.urls")),
     path("admin/", admin.site.urls),

@@ -53,6 +53,8 @@ class EventKind(models.TextChoices):
     POSITION_SET = "position.set"
     COMMITMENT_TAGGED = "commitment.tagged"
     COMMITMENT_UNTAGGED = "commitment.untagged"
+    ANALYSIS_CREATED = "analysis.created"
+    PREFERENCES_SET = "analysis.preferences_set"
 
 
 class Event(models.Model):
