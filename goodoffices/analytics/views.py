@@ -121,7 +121,8 @@ def _detail(
 ) -> HttpResponse:
     user = request.user
     roles = roles_for(user, analysis.process)
-    parties = list(analysis.process.parties.order_by("id"))
+    # Only a delegation member has numbers of its own: the mediators' page reads no party here.
+    parties = list(analysis.process.parties.order_by("id")) if roles.parties else []
     own = []
     pick = PackageForm(request.GET or None, analysis=analysis)
     package = pick.package() if pick.is_bound and pick.is_valid() else list(analysis.baseline)
