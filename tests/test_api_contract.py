@@ -247,6 +247,16 @@ class Requests:
         return "operator", url, {"note": "changes who sees held meetings", field: value}
 
 
+    def solve(self, field: str, value: str) -> tuple[str, str, dict[str, Any]]:
+        body: dict[str, Any] = {field: value, "parties": ["A", "B"]}
+        if value in ("adjusted_winner", "max_nash_welfare"):
+            body["items"] = [{"name": "x", "points": [60, 40]}, {"name": "y", "points": [40, 60]}]
+        else:
+            options = [{"name": "p", "utilities": [1, 2]}, {"name": "q", "utilities": [2, 1]}]
+            body["issues"] = [{"name": "x", "options": options}]
+        return "mediator", "/api/v1/analytics/solve", body
+
+
 ENUM_REQUESTS = {
     ("post", "/api/v1/processes/{process_id}/proposals", "format"): Requests.proposal,
     ("post", "/api/v1/processes/{process_id}/proposals", "modality"): Requests.proposal,
@@ -259,6 +269,7 @@ ENUM_REQUESTS = {
     ("post", "/api/v1/meetings/{meeting_id}/declassification", "to"): Requests.declassification,
     ("post", "/api/v1/frameworks/{framework_id}/mandates", "held_meetings_audience"): Requests.mandate,
     ("post", "/api/v1/processes/{process_id}/mandate/amendments", "held_meetings_audience"): Requests.amendment,
+    ("post", "/api/v1/analytics/solve", "method"): Requests.solve,
 }
 # A sample of the time zones: the first and last, and zones that change to daylight-saving time.
 ZONES = ["Africa/Abidjan", "America/New_York", "Asia/Baku", "Australia/Lord_Howe", "Europe/Zurich", "Zulu"]

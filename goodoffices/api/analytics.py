@@ -58,12 +58,13 @@ class ItemIn(Input):
 class SolveIn(Input):
     method: Annotated[str, one_of(METHODS)]
     parties: Annotated[list[Name], Field(min_length=MIN_PARTIES, max_length=MAX_PARTIES)]
-    issues: Annotated[list[IssueIn], Field(min_length=1, max_length=MAX_ISSUES)] | None = optional()
-    items: Annotated[list[ItemIn], Field(min_length=1, max_length=MAX_ITEMS)] | None = optional()
-    disagreement: PerParty | None = optional()
-    divisible: bool | None = optional()
-    baseline: Annotated[dict[Name, Name], Field(max_length=MAX_ISSUES)] | None = optional()
-    budget_seconds: Annotated[float, Field(gt=0, le=MAX_BUDGET_SECONDS)] | None = optional()
+    # Each may be left out (never sent as null): the contract's defaults apply.
+    issues: Annotated[list[IssueIn], Field(min_length=1, max_length=MAX_ISSUES)] = optional()
+    items: Annotated[list[ItemIn], Field(min_length=1, max_length=MAX_ITEMS)] = optional()
+    disagreement: PerParty = optional()
+    divisible: bool = optional()
+    baseline: Annotated[dict[Name, Name], Field(max_length=MAX_ISSUES)] = optional()
+    budget_seconds: Annotated[float, Field(gt=0, le=MAX_BUDGET_SECONDS)] = optional()
 
 
 Num = int | float
