@@ -246,7 +246,6 @@ class Requests:
         url = f"/api/v1/processes/{self.world.process.pk}/mandate/amendments"
         return "operator", url, {"note": "changes who sees held meetings", field: value}
 
-
     def solve(self, field: str, value: str) -> tuple[str, str, dict[str, Any]]:
         body: dict[str, Any] = {field: value, "parties": ["A", "B"]}
         if value in ("adjusted_winner", "max_nash_welfare"):
