@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "goodoffices.texts",
     "goodoffices.agreements",
     "goodoffices.monitoring",
+    "goodoffices.analytics",
     "goodoffices.web",
     "goodoffices.worker",
 ]

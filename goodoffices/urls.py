@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("goodoffices.texts.urls")),
     path("", include("goodoffices.agreements.urls")),
     path("", include("goodoffices.monitoring.urls")),
+    path("", include("goodoffices.analytics.urls")),
     path("api/v1/", api.urls),
     path("ledger/", include("goodoffices.ledger.urls")),
     path("admin/", admin.site.urls),

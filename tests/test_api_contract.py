@@ -298,6 +298,15 @@ class Requests:
         )
         return "head_a", f"/api/v1/reports/{report.pk}/responses", {"body": "It opens soon.", field: value}
 
+    def solve(self, field: str, value: str) -> tuple[str, str, dict[str, Any]]:
+        body: dict[str, Any] = {field: value, "parties": ["A", "B"]}
+        if value in ("adjusted_winner", "max_nash_welfare"):
+            body["items"] = [{"name": "x", "points": [60, 40]}, {"name": "y", "points": [40, 60]}]
+        else:
+            options = [{"name": "p", "utilities": [1, 2]}, {"name": "q", "utilities": [2, 1]}]
+            body["issues"] = [{"name": "x", "options": options}]
+        return "mediator", "/api/v1/analytics/solve", body
+
 
 ENUM_REQUESTS = {
     ("post", "/api/v1/processes/{process_id}/proposals", "format"): Requests.proposal,
@@ -318,6 +327,7 @@ ENUM_REQUESTS = {
     ("post", "/api/v1/processes/{process_id}/mandate/amendments", "deadline_timezone"): Requests.amendment,
     ("post", "/api/v1/commitments/{commitment_id}/reports", "audience"): Requests.report,
     ("post", "/api/v1/reports/{report_id}/responses", "kind"): Requests.response,
+    ("post", "/api/v1/analytics/solve", "method"): Requests.solve,
 }
 # A sample of the time zones: the first and last, and zones that change to daylight-saving time.
 ZONES = ["Africa/Abidjan", "America/New_York", "Asia/Baku", "Australia/Lord_Howe", "Europe/Zurich", "Pacific/Wallis"]

@@ -13,6 +13,7 @@ from goodoffices.policies import two_factor_missing
 
 from . import problems
 from .agreements import router as agreements_router
+from .analytics import router as analytics_router
 from .auth import TWO_FACTOR_FIRST, bearer, session
 from .caucus import router as caucus_router
 from .meetings import router as meetings_router
@@ -91,3 +92,4 @@ api.add_router("", operators_router)
 api.add_router("", texts_router)
 api.add_router("", agreements_router)
 api.add_router("", monitoring_router)
+api.add_router("", analytics_router)

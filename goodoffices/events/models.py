@@ -66,6 +66,8 @@ class EventKind(models.TextChoices):
     REPORT_FILED = "report.filed"
     REPORT_ANSWERED = "report.answered"
     COMMITMENT_ESCALATED = "commitment.escalated"
+    ANALYSIS_CREATED = "analysis.created"
+    PREFERENCES_SET = "analysis.preferences_set"
 
 
 # What each kind of event is called on the pages (the activity, a process, the ledger), keyed by the
@@ -133,6 +135,9 @@ KIND_NAMES: dict[str, Promise] = {
     "report.filed": _("Report filed"),
     "report.answered": _("Report answered"),
     "commitment.escalated": _("Commitment escalated"),
+    # Negotiation analytics (issue 13).
+    "analysis.created": _("Analysis opened"),
+    "analysis.preferences_set": _("Preferences entered"),
 }
 
 

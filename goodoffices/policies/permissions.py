@@ -54,3 +54,10 @@ class Permission(StrEnum):
     # Monitoring of commitments: monitors and guarantors report, the obligor party answers.
     REPORT_FILE = "commitment:file_report"
     REPORT_ANSWER = "party:answer_report"
+    # Negotiation analytics: private preferences per party, the combined analysis for the mediators.
+    ANALYTICS_SOLVE = "analytics:solve"
+    ANALYSIS_CREATE = "process:create_analysis"
+    ANALYSIS_VIEW = "analysis:view"
+    ANALYSIS_COMBINED_VIEW = "analysis:view_combined"
+    PREFERENCES_VIEW = "party:view_preferences"
+    PREFERENCES_SET = "party:set_preferences"

@@ -160,7 +160,7 @@ def test_improvement_packages_are_pareto_optimal_and_optimal(engine, negotiation
 
 @SLOW
 @pytest.mark.parametrize("engine", ["frontier", "milp"])
-@given(negotiation=negotiations(parties=(2, 4), issues=(1, 4), options=(1, 4)))
+@given(negotiation=negotiations(parties=(2, 5), issues=(1, 5), options=(1, 4)))
 def test_kalai_smorodinsky_package_maximises_the_smallest_normalised_gain(engine, negotiation):
     d = negotiation.disagreement
     n = len(d)
@@ -173,6 +173,32 @@ def test_kalai_smorodinsky_package_maximises_the_smallest_normalised_gain(engine
     assert result.approximate
     assert result.objective == best
     assert on_frontier(negotiation, result.utilities)
+
+
+def test_kalai_smorodinsky_package_is_right_where_highs_claims_a_worse_optimum():
+    """Found by shuffling the issues, options and parties of random instances: HiGHS 1.12 with presolve
+    takes a feasibility-jump incumbent and declares a smallest share of 13/29 optimal (its bound equal to
+    it); package (1, 1, 0, 1, 3) reaches 7/13. The answer is certified without trusting that claim."""
+    rows = [
+        [[6, -4, 1, 9, -4], [7, 12, 9, 0, 3], [10, 1, -3, 3, -2]],
+        [[8, -1, -3, -5, 1], [9, 0, 11, 3, 5]],
+        [[1, -2, 12, 7, 1], [12, -6, 1, 2, -4], [9, -1, 11, -4, 0], [12, 4, 1, -5, 6]],
+        [[0, 8, 1, -6, -5], [4, 0, 2, 4, 7], [-2, -1, -1, 0, 8], [3, 2, -1, 10, -4]],
+        [[7, -1, 0, 1, 2], [-1, 1, -4, 4, 8], [8, 1, 0, 4, 2], [12, 9, 4, 1, 3]],
+    ]
+    negotiation = Negotiation(
+        tuple(f"p{i}" for i in range(5)),
+        tuple(
+            Issue(f"i{j}", tuple(Option(f"o{k}", tuple(map(F, o))) for k, o in enumerate(options)))
+            for j, options in enumerate(rows)
+        ),
+        tuple(map(F, [1, -2, 2, 1, 3])),
+    )
+    result = kalai_smorodinsky_package(negotiation, engine="milp")
+    assert result.objective == F(7, 13)
+    assert result.status is Status.EXACT
+    assert result.utilities == tuple(map(F, (33, 19, 38, 15, 19)))
+    assert kalai_smorodinsky_package(negotiation, engine="frontier").objective == F(7, 13)
 
 
 def hull_points_2d(negotiation: Negotiation):

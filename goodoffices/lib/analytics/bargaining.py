@@ -2,9 +2,11 @@
 
 Pure-package answers for two parties are read off the exact frontier (:mod:`.frontier`), so they are
 exact. For three to five parties the frontier is tried first with part of the budget; when it is too
-large, HiGHS solves a MILP (:mod:`.milp`) and the answer is checked exactly: an integer objective is
-proved optimal when the bound is below the next integer; a product when the log bound is below the
-log of the next integer product. Lottery answers come from :mod:`.hull`.
+large, HiGHS solves a MILP (:mod:`.milp`) and the answer is checked exactly. A linear objective with
+integer values (an ideal point, the joint gain, the smallest gain or share) is proved optimal by a
+second programme without objective that finds no package better by one unit (HiGHS's own "optimal"
+was once wrong, see :mod:`.milp`); a product is proved when the log bound is below the log of the
+next integer product. Lottery answers come from :mod:`.hull`.
 
 Pareto-optimality: max joint gain is Pareto-optimal by construction; maximin and the pure
 Kalai-Smorodinsky approximation are made so by a second step that maximises the joint gain among
@@ -353,45 +355,115 @@ def kalai_smorodinsky_package(
     ideal = []
     statuses = []
     for i in range(n):
-        weights = [1.0 if j == i else 0.0 for j in range(n)]
-        answer = milp.max_weighted(scaled, weights, d, budget)
+        axis = [1 if j == i else 0 for j in range(n)]
+        answer = milp.max_weighted(scaled, [float(w) for w in axis], d, budget)
         if answer.infeasible:
             raise Invalid.one("disagreement", "no package gives every party at least its disagreement utility")
         if answer.package is None:
             raise BudgetExceeded("kalai_smorodinsky: no package found within the budget")
-        value = scaled.utilities(answer.package)[i]
-        ideal.append(value)
-        statuses.append(_integer_status(answer, value))
+        best, status = _certify_max(scaled, answer.package, d, axis, budget)
+        ideal.append(scaled.utilities(best)[i])
+        statuses.append(status)
     _refuse_no_gain(negotiation, ideal, d)
     ratios = [ideal[i] - d[i] for i in range(n)]
     first = milp.max_min_ratio(scaled, d, ratios, budget, integer=False)
     if first.package is None:
         raise BudgetExceeded("kalai_smorodinsky: no package found within the budget")
-    t = min(Fraction(g, r) for g, r in zip(scaled.gains(first.package), ratios, strict=True))
-    spacing = 1 / max(ratios) ** 2
-    if first.timed_out:
-        status = Status.BUDGET
-    elif (
-        all(s is Status.EXACT for s in statuses)
-        and first.bound is not None
-        and first.bound < float(t + spacing) - _MARGIN
-    ):
-        status = Status.EXACT
-    else:
-        status = Status.TOLERANCE
+    package, share_status = _certify_min_share(scaled, first.package, d, ratios, budget)
+    t = _min_share(scaled, package, d, ratios)
+    # Among packages keeping every share at t or above, the largest sum of shares (the frontier's
+    # tie-break), then made Pareto-optimal for certain.
     floors = [d[i] + math.ceil(t * ratios[i]) for i in range(n)]
     second = milp.max_weighted(scaled, [1 / r for r in ratios], floors, budget)
-    package = second.package if second.package is not None else first.package
+    if second.package is not None and _meets(scaled, second.package, floors):
+        package = second.package
+    package, pareto_status = _pareto_improve(scaled, package, budget)
+    status = _worst([*statuses, share_status, pareto_status])
     bound = float(t) if status is Status.EXACT else (first.bound if first.bound is not None else math.inf)
     return PackageResult(package, _unscale(scaled, scaled.utilities(package)), t, bound, status, (True,) * n, True)
 
 
-def _integer_status(answer: milp.MilpAnswer, value: int) -> Status:
-    if answer.timed_out:
-        return Status.BUDGET
-    if answer.bound is not None and answer.bound < value + 1 - _MARGIN * (1 + abs(value)):
-        return Status.EXACT
-    return Status.TOLERANCE
+# --- certificates: HiGHS proposes, a programme without objective proves -------------------------------
+
+
+def _worst(statuses: Sequence[Status]) -> Status:
+    return max(statuses, key=lambda s: list(Status).index(s))
+
+
+def _meets(scaled: Scaled, package: Package, floors: Sequence[int]) -> bool:
+    return all(u >= f for u, f in zip(scaled.utilities(package), floors, strict=True))
+
+
+def _dot(weights: Sequence[int], values: Sequence[int]) -> int:
+    return sum(w * v for w, v in zip(weights, values, strict=True))
+
+
+def _min_share(scaled: Scaled, package: Package, floors: Sequence[int], ratios: Sequence[int]) -> Fraction:
+    return min(Fraction(g, r) for g, r in zip(scaled.gains_over(package, floors), ratios, strict=True))
+
+
+def _certify_max(
+    scaled: Scaled, package: Package, floors: Sequence[int], weights: Sequence[int], budget: Budget
+) -> tuple[Package, Status]:
+    """Raise ``weights · utilities`` (integers) among packages above ``floors`` until it is proven maximal.
+
+    HiGHS's own "optimal" is not taken on trust (see :mod:`.milp`): the proof is that no package
+    reaches the value plus one, which :func:`milp.find_package` answers without an objective. A
+    package it finds instead is checked exactly and becomes the incumbent; the value rises each time.
+    """
+    while True:
+        value = _dot(weights, scaled.utilities(package))
+        if budget.expired():
+            return package, Status.BUDGET
+        answer = milp.find_package(scaled, floors, budget, weights=weights, level=value + 1)
+        if answer.infeasible:
+            return package, Status.EXACT
+        if answer.package is None:
+            return package, Status.BUDGET
+        if not _meets(scaled, answer.package, floors) or _dot(weights, scaled.utilities(answer.package)) <= value:
+            return package, Status.TOLERANCE
+        package = answer.package
+
+
+def _certify_min_share(
+    scaled: Scaled, package: Package, floors: Sequence[int], ratios: Sequence[int], budget: Budget
+) -> tuple[Package, Status]:
+    """Raise the smallest share ``(u_i - floor_i) / ratio_i`` until no package gives every party more.
+
+    Every party's share above ``t`` is, in integers, ``u_i >= floor_i + floor(t ratio_i) + 1``: a
+    feasibility programme whose infeasibility proves ``t`` maximal.
+    """
+    while True:
+        t = _min_share(scaled, package, floors, ratios)
+        if budget.expired():
+            return package, Status.BUDGET
+        above = [f + math.floor(t * r) + 1 for f, r in zip(floors, ratios, strict=True)]
+        answer = milp.find_package(scaled, above, budget)
+        if answer.infeasible:
+            return package, Status.EXACT
+        if answer.package is None:
+            return package, Status.BUDGET
+        if not _meets(scaled, answer.package, above):
+            return package, Status.TOLERANCE
+        package = answer.package
+
+
+def _pareto_improve(scaled: Scaled, package: Package, budget: Budget) -> tuple[Package, Status]:
+    """Replace the package by one dominating it until none does (proven as in :func:`_certify_max`)."""
+    ones = [1] * scaled.parties
+    while True:
+        utilities = scaled.utilities(package)
+        if budget.expired():
+            return package, Status.BUDGET
+        answer = milp.find_package(scaled, utilities, budget, weights=ones, level=sum(utilities) + 1)
+        if answer.infeasible:
+            return package, Status.EXACT
+        if answer.package is None:
+            return package, Status.BUDGET
+        better = scaled.utilities(answer.package)
+        if not _meets(scaled, answer.package, utilities) or sum(better) <= sum(utilities):
+            return package, Status.TOLERANCE
+        package = answer.package
 
 
 # --- Smartsettle's improvement step: max joint gain and maximin gain over a baseline ------------------
@@ -426,13 +498,15 @@ def max_joint_gain(
             raise Invalid.one("disagreement", "no package gives every party at least its disagreement utility")
         row = max(rational, key=lambda r: (int(gains[r].sum()), -r))
         return _linear_result(scaled, tuple(int(k) for k in frontier.packages[row]), floors, Status.EXACT, None)
+    ones = [1] * scaled.parties
     answer = milp.max_weighted(scaled, [1.0] * scaled.parties, floors, budget)
     if answer.infeasible:
         raise Invalid.one("disagreement", "no package gives every party at least its disagreement utility")
     if answer.package is None:
         raise BudgetExceeded("max_joint: no package found within the budget")
-    total = sum(scaled.utilities(answer.package))
-    return _linear_result(scaled, answer.package, floors, _integer_status(answer, total), answer.bound, joint=True)
+    package, status = _certify_max(scaled, answer.package, floors, ones, budget)
+    bound = None if answer.bound is None else answer.bound - sum(floors)  # HiGHS bounds the utilities
+    return _linear_result(scaled, package, floors, status, bound, joint=True)
 
 
 def maximin_gain(
@@ -457,11 +531,15 @@ def maximin_gain(
     if first.infeasible:
         raise Invalid.one("disagreement", "no package gives every party at least its disagreement utility")
     if first.package is None:
-        raise BudgetExceeded("max_joint: no package found within the budget")
-    t = min(scaled.gains_over(first.package, floors))
-    status = _integer_status(first, t)
-    second = milp.max_weighted(scaled, [1.0] * n, [f + t for f in floors], budget)
-    package = second.package if second.package is not None else first.package
+        raise BudgetExceeded("maximin: no package found within the budget")
+    package, share_status = _certify_min_share(scaled, first.package, floors, [1] * n, budget)
+    t = min(scaled.gains_over(package, floors))
+    kept = [f + t for f in floors]
+    second = milp.max_weighted(scaled, [1.0] * n, kept, budget)
+    if second.package is not None and _meets(scaled, second.package, kept):
+        package = second.package
+    package, pareto_status = _pareto_improve(scaled, package, budget)
+    status = _worst([share_status, pareto_status])
     return _linear_result(scaled, package, floors, status, first.bound, joint=False)
 
 
@@ -505,7 +583,9 @@ def _linear_result(
     gains = scaled.gains_over(package, floors)
     value = sum(gains) if joint else min(gains)
     objective = Fraction(value, scaled.scale)
-    proven = float(objective) if status is Status.EXACT or bound is None else bound / scaled.scale
+    proven = float(objective)
+    if status is not Status.EXACT and bound is not None:
+        proven = max(proven, bound / scaled.scale)
     return PackageResult(
         package, _unscale(scaled, scaled.utilities(package)), objective, proven, status, (True,) * len(gains)
     )

@@ -4,6 +4,15 @@ Every programme has a binary ``x[j,k]`` per option and one row ``sum_k x[j,k] = 
 relative gap is set to zero: HiGHS's default 1e-4 returns near misses on small instances. What HiGHS
 says is then checked in exact arithmetic by the callers (see :mod:`.bargaining`).
 
+HiGHS's word that an optimisation is optimal is not a proof. HiGHS 1.12 (the one scipy 1.17 ships),
+with presolve on, can take an incumbent from its feasibility-jump heuristic and then close the gap at a
+worse package than the best: on a five-party Kalai-Smorodinsky instance it declared a smallest share of
+13/29 optimal (bound equal to it) where a package reaches 7/13; with presolve off, or without the
+heuristic, it finds 7/13. So every optimum that is reported as exact is certified by
+:func:`find_package`: a programme with *no objective* (nothing for a cutoff to prune on) and integer
+rows that asks for a strictly better package; "infeasible" is the certificate, a package found is
+checked exactly and taken as the new incumbent.
+
 Maximum product (Nash over packages, maximum Nash welfare) follows Caragiannis et al., "The
 Unreasonable Fairness of Maximum Nash Welfare" (EC 2016, §6): gains are integers (utilities are
 scaled to integers), so ``W_i <= log k + (log(k+1) - log k)(g_i - k)`` over the integers ``k`` is
@@ -124,6 +133,37 @@ def max_weighted(scaled: Scaled, weights: Sequence[float], floors: Sequence[int]
     for i, floor in enumerate(floors):
         cols, vals = program.utility(i)
         program.row(cols, vals, floor, math.inf)
+    return program.solve(budget.remaining())
+
+
+def find_package(
+    scaled: Scaled,
+    floors: Sequence[int],
+    budget: Budget,
+    *,
+    weights: Sequence[int] | None = None,
+    level: int | None = None,
+) -> MilpAnswer:
+    """Any package with ``utilities >= floors`` (and ``weights · utilities >= level`` when given).
+
+    A pure feasibility programme: zero objective, integer coefficients and right-hand sides, so that a
+    row missed by a whole unit cannot pass HiGHS's tolerances and no objective cutoff can prune the
+    search. The caller checks the package it returns in exact arithmetic.
+    """
+    program = PackageProgram(scaled)
+    for i, floor in enumerate(floors):
+        cols, vals = program.utility(i)
+        program.row(cols, vals, floor, math.inf)
+    if weights is not None and level is not None:
+        cols = []
+        vals = []
+        for start, matrix in zip(program.starts, scaled.values, strict=True):
+            for k in range(matrix.shape[0]):
+                value = sum(int(w) * int(v) for w, v in zip(weights, matrix[k], strict=True))
+                if value:
+                    cols.append(start + k)
+                    vals.append(float(value))
+        program.row(cols, vals, level, math.inf)
     return program.solve(budget.remaining())
 
 

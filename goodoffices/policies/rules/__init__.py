@@ -1,5 +1,15 @@
 """One module of rules per component; importing this package registers them all."""
 
-from . import accounts, agreements, caucus, frameworks, meetings, monitoring, processes, texts
+from . import accounts, agreements, analytics, caucus, frameworks, meetings, monitoring, processes, texts
 
-__all__ = ["accounts", "agreements", "caucus", "frameworks", "meetings", "monitoring", "processes", "texts"]
+__all__ = [
+    "accounts",
+    "agreements",
+    "analytics",
+    "caucus",
+    "frameworks",
+    "meetings",
+    "monitoring",
+    "processes",
+    "texts",
+]

@@ -1,0 +1,204 @@
+"""Reads of the analytics, already restricted to their reader.
+
+``analysis_combined`` is the mediators' read model: it builds the negotiation from every party's
+numbers and runs the solvers of ``goodoffices.lib.analytics`` on it, each under a short budget. A
+party reads only its own numbers (``preference_get``) and how a package scores for itself
+(``package_score``). Observers, monitors and outsiders see no analysis at all.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from goodoffices.lib.analytics import (
+    Budget,
+    Issue,
+    Negotiation,
+    Option,
+    PackageResult,
+    Status,
+    kalai_smorodinsky_package,
+    max_joint_gain,
+    maximin_gain,
+    nash_package,
+    pareto_frontier,
+)
+from goodoffices.lib.errors import DomainError, NotFound
+from goodoffices.policies import AnyUser, Permission, can, may_see, require
+from goodoffices.processes.models import Party, Process
+
+from .models import Analysis, Preference
+
+# Each suggestion's solver runs under this budget (seconds): a page never waits long.
+SOLVE_SECONDS = 2.0
+MAX_CHART_POINTS = 400
+
+
+def analysis_list(*, user: AnyUser, process: Process) -> QuerySet[Analysis]:
+    """The analyses of a process its reader may see (none for whoever is not in the plenary)."""
+    if not can(user, Permission.ANALYSIS_VIEW, process):
+        return Analysis.objects.none()
+    return Analysis.objects.filter(process=process).order_by("-id")
+
+
+def analysis_get(*, user: AnyUser, analysis_id: int) -> Analysis:
+    analysis = Analysis.objects.select_related("process", "text").filter(pk=analysis_id).first()
+    if analysis is None or not may_see(user, analysis) or not can(user, Permission.ANALYSIS_VIEW, analysis):
+        raise NotFound("analysis")
+    return analysis
+
+
+def preference_get(*, user: AnyUser, analysis: Analysis, party: Party) -> Preference | None:
+    """A party's own numbers, for its delegation and the mediators; ``NotFound`` for anyone else."""
+    require(user, Permission.PREFERENCES_VIEW, party, visible=False, what="preferences")
+    return Preference.objects.filter(analysis=analysis, party=party).first()
+
+
+def entered_parties(*, user: AnyUser, analysis: Analysis) -> set[int]:
+    """Which parties have entered their numbers: the mediators' to know."""
+    require(user, Permission.ANALYSIS_COMBINED_VIEW, analysis, visible=False, what="analysis")
+    return set(Preference.objects.filter(analysis=analysis).values_list("party_id", flat=True))
+
+
+@dataclass(frozen=True)
+class Score:
+    """How a package scores for one party: its utility, and the text's package's."""
+
+    package: tuple[int, ...]
+    utility: int
+    baseline_utility: int
+
+    @property
+    def gain(self) -> int:
+        return self.utility - self.baseline_utility
+
+
+def package_score(*, user: AnyUser, analysis: Analysis, party: Party, package: Sequence[int]) -> Score | None:
+    """What ``package`` is worth to ``party`` by its own numbers (None before it entered them)."""
+    preference = preference_get(user=user, analysis=analysis, party=party)
+    if preference is None:
+        return None
+    table = preference.utilities()
+    return Score(
+        tuple(package),
+        sum(table[j][k] for j, k in enumerate(package)),
+        sum(table[j][k] for j, k in enumerate(analysis.baseline)),
+    )
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    key: str
+    label: str
+    description: str
+    package: tuple[int, ...] | None
+    utilities: tuple[Fraction, ...] = ()
+    gains: tuple[Fraction, ...] = ()
+    status: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Combined:
+    """The mediators' view: the parties in order, the frontier, the text's package and the suggestions."""
+
+    parties: tuple[Party, ...]
+    missing: tuple[Party, ...]
+    baseline: tuple[int, ...]
+    baseline_utilities: tuple[Fraction, ...] = ()
+    frontier: tuple[tuple[tuple[Fraction, ...], tuple[int, ...]], ...] = ()
+    frontier_status: str = ""
+    suggestions: tuple[Suggestion, ...] = ()
+    names: tuple[tuple[str, ...], ...] = field(default_factory=tuple)
+
+    @property
+    def ready(self) -> bool:
+        return not self.missing
+
+
+def _negotiation(analysis: Analysis, parties: Sequence[Party], tables: Sequence[list[list[int]]]) -> Negotiation:
+    issues = tuple(
+        Issue(
+            str(issue["name"]),
+            tuple(
+                Option(str(option), tuple(Fraction(table[j][k]) for table in tables))
+                for k, option in enumerate(issue["options"])
+            ),
+        )
+        for j, issue in enumerate(analysis.issues)
+    )
+    baseline = tuple(Fraction(sum(table[j][k] for j, k in enumerate(analysis.baseline))) for table in tables)
+    return Negotiation(tuple(p.name for p in parties), issues, baseline)
+
+
+def _suggest(
+    key: str, label: str, description: str, run: Callable[[], PackageResult], baseline: Sequence[Fraction]
+) -> Suggestion:
+    try:
+        result = run()
+    except DomainError as exc:
+        return Suggestion(key, label, description, None, note=str(exc))
+    gains = tuple(u - b for u, b in zip(result.utilities, baseline, strict=True))
+    return Suggestion(key, label, description, result.package, result.utilities, gains, str(result.status))
+
+
+def analysis_combined(*, user: AnyUser, analysis: Analysis) -> Combined:
+    """Every party's numbers together, solved: for the mediators alone (``NotFound`` for anyone else)."""
+    require(user, Permission.ANALYSIS_COMBINED_VIEW, analysis, visible=False, what="analysis")
+    parties = tuple(Party.objects.filter(process_id=analysis.process_id).order_by("id"))
+    preferences = {p.party_id: p for p in Preference.objects.filter(analysis=analysis)}
+    missing = tuple(p for p in parties if p.pk not in preferences)
+    baseline = tuple(int(k) for k in analysis.baseline)
+    names = tuple(tuple(str(o) for o in issue["options"]) for issue in analysis.issues)
+    if missing:
+        return Combined(parties, missing, baseline, names=names)
+    negotiation = _negotiation(analysis, parties, [preferences[p.pk].utilities() for p in parties])
+    floor = negotiation.disagreement
+    frontier = pareto_frontier(negotiation, Budget(SOLVE_SECONDS))
+    points = frontier.points
+    if len(points) > MAX_CHART_POINTS:
+        step = len(points) / MAX_CHART_POINTS
+        points = tuple(points[int(i * step)] for i in range(MAX_CHART_POINTS))
+    suggestions = (
+        _suggest(
+            "nash",
+            _("Nash"),
+            _("largest product of the gains over the text's package"),
+            lambda: nash_package(negotiation, Budget(SOLVE_SECONDS)),
+            floor,
+        ),
+        _suggest(
+            "kalai_smorodinsky",
+            _("Kalai-Smorodinsky"),
+            _("largest equal share of each party's best possible gain (a package approximating the lottery solution)"),
+            lambda: kalai_smorodinsky_package(negotiation, Budget(SOLVE_SECONDS)),
+            floor,
+        ),
+        _suggest(
+            "max_joint",
+            _("max joint gain"),
+            _("largest total gain, nobody below the text's package"),
+            lambda: max_joint_gain(negotiation, baseline, Budget(SOLVE_SECONDS)),
+            floor,
+        ),
+        _suggest(
+            _("maximin"),
+            _("maximin"),
+            _("largest smallest gain over the text's package"),
+            lambda: maximin_gain(negotiation, baseline, Budget(SOLVE_SECONDS)),
+            floor,
+        ),
+    )
+    return Combined(
+        parties,
+        (),
+        baseline,
+        floor,
+        points,
+        str(frontier.status if frontier.status is not Status.EXACT else "exact"),
+        suggestions,
+        names,
+    )
