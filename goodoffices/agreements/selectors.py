@@ -293,6 +293,8 @@ class AgreementView:
     # How the reader would sign: "signatory" (for a party), "witness", or "" (not at all).
     sign_as: str
     sign_for: Party | None
+    # The reader signed; or the party the reader signs for has (through another signatory).
+    signed_by_me: bool
     already_signed: bool
     my_keys: list[SigningKey]
     fresh: bool
@@ -311,9 +313,10 @@ def agreement_view(*, user: AnyUser, agreement: Agreement, authenticated_at: dat
     roles = roles_for(user, agreement.process)
     sign_as, sign_for = "", None
     if can(user, Permission.AGREEMENT_SIGN, agreement):
-        mine = signs_for(roles)
-        if mine:
-            sign_as, sign_for = "signatory", next((p for p in parties if p.pk in mine), None)
+        own_parties = signs_for(roles)
+        sign_for = next((p for p in parties if p.pk in own_parties), None)
+        if sign_for is not None:
+            sign_as = "signatory"
         elif may_witness(roles):
             sign_as = "witness"
     my_keys: list[SigningKey] = []
@@ -323,9 +326,8 @@ def agreement_view(*, user: AnyUser, agreement: Agreement, authenticated_at: dat
                 "-registered_at"
             )
         )
-    already = isinstance(user, User) and any(s.signer_id == user.pk for s in signatures)
-    if sign_for is not None and sign_for.pk in signed_parties:
-        already = True
+    signed_by_me = isinstance(user, User) and any(s.signer_id == user.pk for s in signatures)
+    already = signed_by_me or (sign_for is not None and sign_for.pk in signed_parties)
     return AgreementView(
         agreement=agreement,
         document=document,
@@ -335,6 +337,7 @@ def agreement_view(*, user: AnyUser, agreement: Agreement, authenticated_at: dat
         awaiting=[p for p in parties if p.pk not in signed_parties],
         sign_as=sign_as,
         sign_for=sign_for,
+        signed_by_me=signed_by_me,
         already_signed=already,
         my_keys=my_keys,
         fresh=sign_in_is_fresh(authenticated_at),

@@ -55,8 +55,12 @@ def _role(actor: User, agreement: Agreement) -> tuple[str, Party | None, str]:
         raise Forbidden(_("only a party's signatory signs; the mediators and guarantors may sign as witnesses"))
     parties = signs_for(roles)
     if parties:
+        bound = {int(p["id"]) for p in json.loads(bytes(agreement.canonical))["parties"]}
+        if parties[0] not in bound:
+            raise Forbidden(_("your party is not bound by this agreement: its signatory does not sign it"))
         return Signature.Role.SIGNATORY, Party.objects.get(pk=parties[0]), ""
-    assert may_witness(roles)
+    if not may_witness(roles):
+        raise Forbidden(_("only a party's signatory signs; the mediators and guarantors may sign as witnesses"))
     appointment = (
         Appointment.objects.filter(
             process_id=agreement.process_id,
