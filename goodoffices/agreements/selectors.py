@@ -154,6 +154,8 @@ class AdoptionState:
     # The text moved on since it was put: a consent would be refused.
     stale: bool
     may_consent: bool
+    # The reader's own party has consented (and may withdraw).
+    own_consented: bool = False
 
     @property
     def open(self) -> bool:
@@ -171,8 +173,9 @@ def adoption_state(*, user: AnyUser, adoption: Adoption) -> AdoptionState:
     else:
         status = "superseded"
     consents: dict[int, str] = {}
+    roles = roles_for(user, adoption.text.process)
     if joint is not None and status == "open":
-        readable = sorted(roles_for(user, adoption.text.process).audiences())
+        readable = sorted(roles.audiences())
         consents = dict(Consent.objects.filter(joint=joint, audience__in=readable).values_list("party_id", "option"))
     text = adoption.text
     stale = status == "open" and (text.version != adoption.version or text.status != Text.Status.DRAFTING)
@@ -182,6 +185,7 @@ def adoption_state(*, user: AnyUser, adoption: Adoption) -> AdoptionState:
         consents=consents,
         stale=stale,
         may_consent=status == "open" and not stale and can(user, Permission.ADOPTION_CONSENT, adoption),
+        own_consented=any(party in consents for party in roles.headed_parties),
     )
 
 
