@@ -17,6 +17,7 @@ from django.test import Client
 from goodoffices.accounts.models import User
 from goodoffices.accounts.services import api_token_create
 from goodoffices.events.models import Event
+from goodoffices.lib.signatures import generate_private_key, public_key_of, to_base64
 from goodoffices.meetings import services
 from goodoffices.meetings.models import Communique, Meeting, Proposal
 
@@ -258,6 +259,20 @@ TYPED = [
             (("tasks", 1), "tasks[1]", True),
         ]
     ],
+    Typed(
+        "mediator",
+        "post",
+        lambda c: f"/api/v1/processes/{_process(c)}/signing-keys",
+        # A fresh key each time: a key is registered once.
+        lambda c: {
+            "public_key": to_base64(public_key_of(generate_private_key())),
+            "origin": "openssl",
+            "label": "Laptop",
+        },
+        ("label",),
+        "label",
+        True,
+    ),
 ]
 
 
@@ -342,6 +357,7 @@ def test_the_guard_every_typed_text_of_the_api_is_tried(world):
         ("AmendmentIn", "note"),
         ("AmendmentIn", "scope"),
         ("AmendmentIn", "tasks"),
+        ("SigningKeyIn", "label"),
     }
     assert typed_texts == tried
 

@@ -154,6 +154,8 @@ class AdoptionState:
     # The text moved on since it was put: a consent would be refused.
     stale: bool
     may_consent: bool
+    # The reader's own party has consented (and may withdraw).
+    own_consented: bool = False
 
     @property
     def open(self) -> bool:
@@ -171,8 +173,9 @@ def adoption_state(*, user: AnyUser, adoption: Adoption) -> AdoptionState:
     else:
         status = "superseded"
     consents: dict[int, str] = {}
+    roles = roles_for(user, adoption.text.process)
     if joint is not None and status == "open":
-        readable = sorted(roles_for(user, adoption.text.process).audiences())
+        readable = sorted(roles.audiences())
         consents = dict(Consent.objects.filter(joint=joint, audience__in=readable).values_list("party_id", "option"))
     text = adoption.text
     stale = status == "open" and (text.version != adoption.version or text.status != Text.Status.DRAFTING)
@@ -182,6 +185,7 @@ def adoption_state(*, user: AnyUser, adoption: Adoption) -> AdoptionState:
         consents=consents,
         stale=stale,
         may_consent=status == "open" and not stale and can(user, Permission.ADOPTION_CONSENT, adoption),
+        own_consented=any(party in consents for party in roles.headed_parties),
     )
 
 
@@ -293,6 +297,8 @@ class AgreementView:
     # How the reader would sign: "signatory" (for a party), "witness", or "" (not at all).
     sign_as: str
     sign_for: Party | None
+    # The reader signed; or the party the reader signs for has (through another signatory).
+    signed_by_me: bool
     already_signed: bool
     my_keys: list[SigningKey]
     fresh: bool
@@ -311,9 +317,10 @@ def agreement_view(*, user: AnyUser, agreement: Agreement, authenticated_at: dat
     roles = roles_for(user, agreement.process)
     sign_as, sign_for = "", None
     if can(user, Permission.AGREEMENT_SIGN, agreement):
-        mine = signs_for(roles)
-        if mine:
-            sign_as, sign_for = "signatory", next((p for p in parties if p.pk in mine), None)
+        own_parties = signs_for(roles)
+        sign_for = next((p for p in parties if p.pk in own_parties), None)
+        if sign_for is not None:
+            sign_as = "signatory"
         elif may_witness(roles):
             sign_as = "witness"
     my_keys: list[SigningKey] = []
@@ -323,9 +330,8 @@ def agreement_view(*, user: AnyUser, agreement: Agreement, authenticated_at: dat
                 "-registered_at"
             )
         )
-    already = isinstance(user, User) and any(s.signer_id == user.pk for s in signatures)
-    if sign_for is not None and sign_for.pk in signed_parties:
-        already = True
+    signed_by_me = isinstance(user, User) and any(s.signer_id == user.pk for s in signatures)
+    already = signed_by_me or (sign_for is not None and sign_for.pk in signed_parties)
     return AgreementView(
         agreement=agreement,
         document=document,
@@ -335,6 +341,7 @@ def agreement_view(*, user: AnyUser, agreement: Agreement, authenticated_at: dat
         awaiting=[p for p in parties if p.pk not in signed_parties],
         sign_as=sign_as,
         sign_for=sign_for,
+        signed_by_me=signed_by_me,
         already_signed=already,
         my_keys=my_keys,
         fresh=sign_in_is_fresh(authenticated_at),

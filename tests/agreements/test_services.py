@@ -14,6 +14,7 @@ from goodoffices.lib import clock
 from goodoffices.lib.agreement_doc import parse_agreement, sha256_hex
 from goodoffices.lib.errors import Conflict, Forbidden, Invalid, NotFound
 from goodoffices.lib.signatures import generate_private_key, public_key_of, public_key_pem, sign, to_base64
+from goodoffices.meetings.models import Notification
 from goodoffices.processes.services import mandate_amend
 from goodoffices.texts import services as text_services
 from goodoffices.texts.models import Text
@@ -414,3 +415,18 @@ def test_the_canonical_bytes_hash_to_the_digest_and_name_the_commitments(signato
     value = json.loads(bytes(agreement.canonical))
     assert value["format"] == "goodoffices-agreement/1"
     assert [c["obligor"] for c in value["commitments"]] == [world.party_a.pk, world.party_b.pk]
+
+
+def test_who_is_told_when_a_text_is_put_adopted_and_in_force(signatories):
+    world = signatories
+    text = clean_text(world)
+    services.adoption_put(actor=world.mediator, text=text, agreement_audience="public")
+    put = set(Notification.objects.values_list("user__username", flat=True))
+    assert put == {"head_a", "delegate_a", "head_b", "delegate_b"}, "the plenary but the mediator who put it"
+    Notification.objects.all().delete()
+    agreement = adopt(world, text)
+    for name in ("head_a", "head_b"):
+        sign_with(world.users[name], agreement, register_key(world, world.users[name]))
+    told = list(Notification.objects.filter(user=world.observer).values_list("message", "params"))
+    assert [params["title"] for _message, params in told] == ["Gas supply arrangements"] * 2
+    assert not Notification.objects.filter(user=world.outsider).exists()

@@ -44,7 +44,10 @@ def test_adoption_from_the_text_page_to_the_agreement(signatories, client_for):
     assert "My party consents to adopt this text as it stands" in page
     consent = {"consent": "1", "version": str(adoption.version), "audience": "public"}
     head_a.post(f"/adoptions/{adoption.pk}/consent/", consent)
-    assert "Alpha: consented" in head_a.get(f"/adoptions/{adoption.pk}/").content.decode()
+    consented = head_a.get(f"/adoptions/{adoption.pk}/").content.decode()
+    assert "Alpha: consented" in consented
+    assert "Withdraw my party's consent" in consented
+    assert "My party consents to adopt" not in consented
     assert "Alpha: consented" not in client_for("head_b").get(f"/adoptions/{adoption.pk}/").content.decode()
     done = client_for("head_b").post(f"/adoptions/{adoption.pk}/consent/", consent)
     agreement = Agreement.objects.get()

@@ -38,7 +38,7 @@ def test_head_adds_a_delegate_with_the_keyboard(page: Page, demo_url: str) -> No
     page.get_by_role("link", name="Delegation of Baku").click()
     page.get_by_label("Username").fill("no-such-person")
     page.get_by_label("Username").press("Enter")
-    expect(page.get_by_text("no active account is called 'no-such-person'")).to_be_visible()
+    expect(page.get_by_text("no account of that name can join this delegation")).to_be_visible()
     page.get_by_label("Username").fill("outsider")
     page.get_by_label("Role").select_option("delegate")
     page.get_by_role("button", name="Add to delegation").click()

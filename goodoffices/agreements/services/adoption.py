@@ -16,6 +16,7 @@ from typing import Literal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from goodoffices.accounts.models import User
 from goodoffices.consent.models import Purpose
@@ -26,6 +27,7 @@ from goodoffices.events.services import event_record
 from goodoffices.lib import audience, clock
 from goodoffices.lib.agreement_doc import AgreementDoc
 from goodoffices.lib.errors import Conflict, Forbidden, Invalid, NotFound
+from goodoffices.meetings.notices import notify
 from goodoffices.policies import Permission, may_see, require, roles_for
 from goodoffices.processes.models import Party
 from goodoffices.texts.models import Text, TextVersion
@@ -37,6 +39,9 @@ from ..models import Adoption, Agreement, Commitment
 AUDIENCES = (audience.PUBLIC, audience.PLENARY)
 OPTION = "adopt"
 AdoptionOutcome = Literal["awaiting", "adopted"]
+
+PUT_NOTICE = gettext_noop("“%(title)s” is put to adoption: each party's head is asked to consent to its exact words.")
+ADOPTED_NOTICE = gettext_noop("“%(title)s” is adopted as an agreement: each party's signatory may now sign it.")
 
 
 @dataclass(frozen=True)
@@ -133,6 +138,14 @@ def adoption_put(*, actor: User, text: Text, agreement_audience: str) -> Adoptio
             "audience": agreement_audience,
             "adopted_on": adopted_on.isoformat(),
         },
+    )
+    notify(
+        process=locked.process,
+        record_audience=audience.PLENARY,
+        subject=locked,
+        actor=actor,
+        message=PUT_NOTICE,
+        params={"title": doc.title},
     )
     return adoption
 
@@ -267,5 +280,13 @@ def _adopt(adoption: Adoption, text: Text, doc: AgreementDoc) -> Agreement:
             "commitments": len(doc.commitments),
             "by": "joint consent",
         },
+    )
+    notify(
+        process=text.process,
+        record_audience=agreement.audience,
+        subject=agreement,
+        actor=None,
+        message=ADOPTED_NOTICE,
+        params={"title": agreement.title},
     )
     return agreement

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from goodoffices.accounts.models import User
 from goodoffices.accounts.services import totp_verify
@@ -26,6 +27,7 @@ from goodoffices.ledger.services import ledger_open, opening_subject
 from goodoffices.lib import audience, clock
 from goodoffices.lib.errors import Conflict, Forbidden, Invalid, NotFound
 from goodoffices.lib.signatures import check_signature, parse_signature, to_base64
+from goodoffices.meetings.notices import notify
 from goodoffices.policies import Permission, can, may_see, roles_for
 from goodoffices.policies.rules.agreements import may_witness, signs_for
 from goodoffices.processes.models import Appointment, AppointmentRole, Party
@@ -33,6 +35,7 @@ from goodoffices.processes.models import Appointment, AppointmentRole, Party
 from ..models import Agreement, Signature, SigningKey
 
 FRESH_SIGN_IN = timedelta(minutes=10)
+IN_FORCE_NOTICE = gettext_noop("“%(title)s” is in force: every party has signed it.")
 
 
 class FreshSignInNeeded(Forbidden):
@@ -55,8 +58,12 @@ def _role(actor: User, agreement: Agreement) -> tuple[str, Party | None, str]:
         raise Forbidden(_("only a party's signatory signs; the mediators and guarantors may sign as witnesses"))
     parties = signs_for(roles)
     if parties:
+        bound = {int(p["id"]) for p in json.loads(bytes(agreement.canonical))["parties"]}
+        if parties[0] not in bound:
+            raise Forbidden(_("your party is not bound by this agreement: its signatory does not sign it"))
         return Signature.Role.SIGNATORY, Party.objects.get(pk=parties[0]), ""
-    assert may_witness(roles)
+    if not may_witness(roles):
+        raise Forbidden(_("only a party's signatory signs; the mediators and guarantors may sign as witnesses"))
     appointment = (
         Appointment.objects.filter(
             process_id=agreement.process_id,
@@ -197,4 +204,12 @@ def _enter_into_force(agreement: Agreement) -> None:
             "parties": sorted(doc_parties),
             "in_force_at": agreement.in_force_at.isoformat(),
         },
+    )
+    notify(
+        process=agreement.process,
+        record_audience=agreement.audience,
+        subject=agreement,
+        actor=None,
+        message=IN_FORCE_NOTICE,
+        params={"title": agreement.title},
     )
