@@ -116,17 +116,24 @@ def test_the_demo_hook_loads_the_2020_statement_once(world, statement):
 
 
 def test_the_reports_load_into_the_demo_and_show_on_its_public_register(db, settings):
+    """With the agreements demo's statement where the demo has it (its hook then loaded the reports),
+    else with the stand-in in the seed's process."""
     from django.test import Client
 
+    from goodoffices.agreements.models import Agreement
     from goodoffices.processes.demo import demo_load
     from goodoffices.processes.models import Process
 
     settings.DEMO = True
     demo_load()
-    process = Process.objects.get(title="Stepanakert–Baku dialogue")
-    baku, stepanakert = process.parties.get(name="Baku"), process.parties.get(name="Stepanakert")
-    statement = statement_2020(process, armenia=stepanakert, azerbaijan=baku)
-    assert len(demo.demo_monitoring_load()) == len(demo.REPORTS) + 1
+    statement = Agreement.objects.filter(title__contains="2020").first()
+    if statement is None:
+        process = Process.objects.get(title="Stepanakert–Baku dialogue")
+        baku, stepanakert = process.parties.get(name="Baku"), process.parties.get(name="Stepanakert")
+        statement = statement_2020(process, armenia=stepanakert, azerbaijan=baku)
+        assert len(demo.demo_monitoring_load()) == len(demo.REPORTS) + 1
+    assert MonitoringReport.objects.filter(commitment__agreement=statement).count() == len(demo.REPORTS) + 1
+    assert demo.demo_monitoring_load() == []  # once only
     assert ReportAnswer.objects.get().author.username == "baku"
     client = Client(HTTP_HOST="localhost")
     page = client.get(f"/register/agreements/{statement.pk}/").content.decode()
