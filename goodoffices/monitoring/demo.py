@@ -9,16 +9,19 @@ commitments tagged per point) and files what public sources report of its execut
 - point 6, Kalbajar district: the deadline of 15 November extended by ten days at Armenia's request,
   the district returned on 25 November 2020 (full, completed late);
 - point 6, Lachin district returned on 1 December 2020;
-- point 5, the joint Russian-Turkish centre monitoring the ceasefire opened on 30 January 2021;
+- point 1, the ceasefire: broadly held, its first recorded violation in December 2020, and the joint
+  Russian-Turkish centre monitoring it opened on 30 January 2021 (the opening is also filed on a
+  point 5 monitoring commitment, where the agreement has one);
 - point 6, traffic along the Lachin corridor: under the peacekeepers' control from December 2020;
   blocked from 12 December 2022 (breach); the order of the International Court of Justice of 22
   February 2023; humanitarian transport stopped on 15 June 2023 (and the obligor's contest, where its
   delegation has a member);
 - point 7, the return of displaced persons under the supervision of the UNHCR, never initiated.
 
-A commitment is found by the words of its action (and its clause where several match); one the
-agreement does not have is skipped. The reports are filed by the process's first monitor (or
-guarantor), who must be appointed before.
+A commitment is found by the words of its action (on its point where several match, the point
+labelled "6", "6." or "p6"); a point tagged on both parties gets the report on each where it concerns
+both (the ceasefire, the return of displaced persons); what the agreement does not have is skipped.
+The reports are filed by the process's first monitor (or guarantor), who must be appointed before.
 """
 
 import logging
@@ -62,6 +65,8 @@ class DemoReport:
     sources: tuple[SourceIn, ...]
     exclude: str = ""
     answer: DemoAnswer | None = field(default=None)
+    # Filed on every commitment that matches (a point tagged on both parties), not the first only.
+    every: bool = False
 
 
 AGHDAM = r"\bA[gğ]h?dam\b"
@@ -71,7 +76,9 @@ LACHIN_DISTRICT = r"Lachin\s+(district|region)"
 NOT_THE_DISTRICT = r"\b(return|withdraw|hand)"
 NOT_THE_CORRIDOR = r"both directions|traffic|safety|\bsafe\b|movement|guarantee"
 CORRIDOR = r"corridor"
-CENTRE = r"monitoring|ceasefire|peacekeeping cent"
+CENTRE = r"monitoring|monitor the ceasefire|peacekeeping cent"
+CEASEFIRE = r"\bcease\s*fire\b|\bceasefire\b"
+NOT_THE_CENTRE = r"monitor|cent(re|er)"
 RETURN = r"displaced|refugee|UNHCR"
 
 REPORTS = (
@@ -189,6 +196,39 @@ REPORTS = (
             ),
         ),
         exclude=NOT_THE_DISTRICT,
+    ),
+    DemoReport(
+        CEASEFIRE,
+        "1",
+        date(2021, 1, 30),
+        date(2021, 1, 31),
+        2,
+        False,
+        "The ceasefire of 10 November 2020 has broadly held. The Russian peacekeepers recorded its first "
+        "violation on 11 December 2020 in Hadrut district, where fighting around the villages of Hin Tagher "
+        "and Khtsaberd followed: Armenia's Ministry of Defence reported an Azerbaijani offensive, Azerbaijan "
+        "described a counter-terrorist operation after attacks on its servicemen. The joint Russian-Turkish "
+        "centre to monitor the ceasefire opened on 30 January 2021 in Aghdam district, staffed by up to 60 "
+        "servicemen from each country.",
+        (
+            _source(
+                "https://hyetert.org/2020/12/12/first-ceasefire-violation-recorded-in-nagorno-karabakh-russias-defense-ministry/",
+                "2021-01-31",
+                "TASS (via Hyetert): first ceasefire violation recorded, Russian Defence Ministry, 12 December 2020",
+            ),
+            _source(
+                "https://sputniknews.com/world/202012131081445087-four-azerbaijani-soldiers-killed-in-nagorno-karabakh-since-november-defence-ministry-says/",
+                "2021-01-31",
+                "Sputnik: the Azerbaijani and Armenian defence ministries' accounts, 13 December 2020",
+            ),
+            _source(
+                "https://nationalpost.com/pmn/news-pmn/russia-and-turkey-open-monitoring-center-for-nagorno-karabakh",
+                "2021-01-31",
+                "Reuters (National Post): Russia, Turkey open monitoring center for Nagorno-Karabakh",
+            ),
+        ),
+        exclude=NOT_THE_CENTRE,
+        every=True,
     ),
     DemoReport(
         CENTRE,
@@ -337,6 +377,7 @@ REPORTS = (
                 "Asbarez: statement of displaced Armenians of Nagorno-Karabakh (20 March 2023)",
             ),
         ),
+        every=True,
     ),
 )
 
@@ -345,14 +386,16 @@ def _noon(day: date) -> datetime:
     return datetime.combine(day, time(12, 0), tzinfo=UTC)
 
 
-def find_commitment(commitments: list[Commitment], entry: DemoReport) -> Commitment | None:
-    """The commitment whose action matches ``entry`` (on its clause when several match)."""
+def find_commitments(commitments: list[Commitment], entry: DemoReport) -> list[Commitment]:
+    """The commitments whose action matches ``entry`` (those on its point, when some are): all of
+    them for an entry filed on ``every`` match, else the first."""
     pattern = re.compile(entry.pattern, re.IGNORECASE)
     exclude = re.compile(entry.exclude, re.IGNORECASE) if entry.exclude else None
     found = [c for c in commitments if pattern.search(c.action) and not (exclude and exclude.search(c.action))]
-    on_clause = [c for c in found if c.clause.strip().rstrip(".") == entry.clause]
-    chosen = on_clause or found
-    return chosen[0] if chosen else None
+    # A point is labelled as the agreement labels it: "6", "6.", "p6".
+    on_point = [c for c in found if re.sub(r"\D", "", c.clause) == entry.clause]
+    chosen = on_point or found
+    return chosen if entry.every else chosen[:1]
 
 
 def _reporter(agreement: Agreement) -> User:
@@ -387,33 +430,39 @@ def load_reports(agreement: Agreement) -> list[MonitoringReport]:
     commitments = list(agreement.commitments.select_related("obligor", "agreement__process").order_by("position"))
     filed: list[MonitoringReport] = []
     for entry in REPORTS:
-        commitment = find_commitment(commitments, entry)
-        if commitment is None:
+        matched = find_commitments(commitments, entry)
+        if not matched:
             logger.info("demo: %s has no commitment matching %r; its report is not filed", agreement, entry.pattern)
-            continue
-        with clock.replaying(_noon(entry.filed)):
-            report = report_file(
-                actor=reporter,
-                commitment=commitment,
-                observed_on=entry.observed_on,
-                status=entry.status,
-                breach=entry.breach,
-                summary=entry.summary,
-                audience_name=audience,
-                sources=entry.sources,
-            )
-        filed.append(report)
-        answerer = _obligor_member(commitment) if entry.answer else None
-        if entry.answer is not None and answerer is not None:
-            with clock.replaying(_noon(entry.answer.filed)):
-                report_answer(
-                    actor=answerer,
-                    report=report,
-                    kind=entry.answer.kind,
-                    body=entry.answer.body,
-                    sources=entry.answer.sources,
-                )
+        for commitment in matched:
+            filed.append(_file(entry, commitment, reporter, audience))
     return filed
+
+
+def _file(entry: DemoReport, commitment: Commitment, reporter: User, audience: str) -> MonitoringReport:
+    """File ``entry`` on ``commitment`` on the day it was filed (and the obligor's answer, when the
+    entry has one and the obligor's delegation a member to give it)."""
+    with clock.replaying(_noon(entry.filed)):
+        report = report_file(
+            actor=reporter,
+            commitment=commitment,
+            observed_on=entry.observed_on,
+            status=entry.status,
+            breach=entry.breach,
+            summary=entry.summary,
+            audience_name=audience,
+            sources=entry.sources,
+        )
+    answerer = _obligor_member(commitment) if entry.answer else None
+    if entry.answer is not None and answerer is not None:
+        with clock.replaying(_noon(entry.answer.filed)):
+            report_answer(
+                actor=answerer,
+                report=report,
+                kind=entry.answer.kind,
+                body=entry.answer.body,
+                sources=entry.answer.sources,
+            )
+    return report
 
 
 def demo_monitoring_load() -> list[MonitoringReport]:

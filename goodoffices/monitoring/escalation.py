@@ -115,6 +115,7 @@ def _locked(commitment_ids: Sequence[int]) -> list[Commitment]:
         Commitment.objects.select_for_update(of=("self",), no_key=True, skip_locked=True)
         .filter(pk__in=commitment_ids)
         .select_related("agreement__process__mandate_version", "agreement__process__mandate", "obligor")
+        .defer("agreement__canonical")
         .order_by("pk")
     )
 
@@ -335,7 +336,11 @@ def _observed(commitment_ids: Sequence[int]) -> dict[int, list[date]]:
 def _find_missed_checks(ids: list[int], now: datetime) -> list[_Found]:
     # Every scheduled commitment is read, without a lock; only those with a missed date are locked
     # and read again under the lock (a report filed meanwhile may have met the date).
-    scheduled = Commitment.objects.filter(pk__in=ids).select_related("agreement__process__mandate_version")
+    scheduled = (
+        Commitment.objects.filter(pk__in=ids)
+        .select_related("agreement__process__mandate_version")
+        .defer("agreement__canonical")
+    )
     observed = _observed(ids)
     done = _escalated(ids, Reason.CHECK_MISSED)
     suspects = [

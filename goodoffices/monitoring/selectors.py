@@ -35,6 +35,7 @@ def agreement_get(*, user: AnyUser, agreement_id: int) -> Agreement:
     """An agreement whose commitments ``user`` may read; else ``NotFound``."""
     agreement = (
         Agreement.objects.select_related("process__mandate_version", "process__mandate__framework")
+        .defer("canonical")
         .filter(pk=agreement_id)
         .first()
     )
@@ -48,6 +49,7 @@ def commitment_get(*, user: AnyUser, commitment_id: int) -> Commitment:
         Commitment.objects.select_related(
             "agreement__process__mandate_version", "agreement__process__mandate__framework", "obligor__process"
         )
+        .defer("agreement__canonical")
         .filter(pk=commitment_id)
         .first()
     )
@@ -165,6 +167,7 @@ def report_get(*, user: AnyUser, report_id: int) -> MonitoringReport:
         MonitoringReport.objects.select_related(
             "commitment__agreement__process__mandate_version", "commitment__obligor", "process", "author"
         )
+        .defer("commitment__agreement__canonical")
         .filter(pk=report_id)
         .first()
     )
@@ -181,8 +184,11 @@ def evidence_get(*, user: AnyUser, evidence_id: int) -> Evidence:
     """An evidence file of a report (or of an answer to one) the reader may read."""
     item = (
         Evidence.objects.select_related(
-            "report__commitment__agreement__process", "answer__report__commitment__agreement__process"
+            "report__process",
+            "report__commitment__agreement__process",
+            "answer__report__commitment__agreement__process",
         )
+        .defer("report__commitment__agreement__canonical", "answer__report__commitment__agreement__canonical")
         .filter(pk=evidence_id)
         .first()
     )
@@ -337,6 +343,8 @@ def status_changes(*, agreement: Agreement | None = None) -> QuerySet[Commitment
     changes = CommitmentChange.objects.filter(agreement__audience="public")
     if agreement is not None:
         changes = changes.filter(agreement=agreement)
-    return changes.select_related("commitment__obligor", "agreement", "report").order_by("-recorded_at", "-id")[
-        :FEED_ITEMS
-    ]
+    return (
+        changes.select_related("commitment__obligor", "agreement", "report")
+        .defer("agreement__canonical")
+        .order_by("-recorded_at", "-id")[:FEED_ITEMS]
+    )

@@ -93,6 +93,7 @@ def _locked_commitment(commitment: Commitment) -> Commitment:
     return (
         Commitment.objects.select_for_update(of=("self",), no_key=True)
         .select_related("agreement__process__mandate_version", "obligor")
+        .defer("agreement__canonical")
         .get(pk=commitment.pk)
     )
 

@@ -55,14 +55,17 @@ class AmendmentForm(forms.Form):
         label=_("Who sees a meeting once it is held"),
         choices=HELD_MEETINGS_AUDIENCES,
     )
+    # Left empty, these two keep what the version in force says.
     response_period_days = forms.IntegerField(
         label=_("Days an obligor party has to answer a monitoring report"),
         help_text=_("A report left unanswered longer is escalated to the guarantors and operators."),
+        required=False,
     )
     deadline_timezone = forms.CharField(
         label=_("Time zone of commitments' deadlines"),
         max_length=64,
         help_text=_("An IANA time zone name, such as Asia/Baku or UTC."),
+        required=False,
     )
     note = forms.CharField(
         label=_("What the amendment changes and why"), widget=forms.Textarea(attrs={"rows": 3}), max_length=MAX_NOTE
@@ -92,6 +95,8 @@ class AmendmentForm(forms.Form):
             "mediators_see_readiness": data["mediators_see_readiness"],
             "two_factor_required": data["two_factor_required"],
             "held_meetings_audience": data["held_meetings_audience"],
-            "response_period_days": data["response_period_days"],
-            "deadline_timezone": data["deadline_timezone"],
+        } | {
+            name: data[name]
+            for name in ("response_period_days", "deadline_timezone")
+            if data.get(name) not in (None, "")
         }

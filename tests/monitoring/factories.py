@@ -65,48 +65,92 @@ def make_agreement(
     return agreement
 
 
-def statement_2020(process: Process, *, armenia: Party, azerbaijan: Party, audience: str = "public") -> Agreement:
-    """A provisional stand-in for the agreements demo's 2020 statement: the points the demo reports on."""
+def statement_2020(
+    process: Process, *, armenia: Party, azerbaijan: Party, audience: str = "public", with_centre: bool = False
+) -> Agreement:
+    """A stand-in for the agreements demo's 2020 statement, its commitments as that demo tags them
+    (points labelled "p1", ...; a point on both parties tagged on each), and, ``with_centre``, a point 5
+    commitment to deploy the ceasefire's monitoring centre, which that demo does not tag."""
+    both = (azerbaijan, armenia)
+    specs = [
+        Spec(
+            "p1", p, "Cease fire and all hostilities, and stay at the positions held on 10 November 2020.", "ceasefire"
+        )
+        for p in both
+    ]
+    specs += [
+        Spec(
+            "p2",
+            armenia,
+            "Return the Aghdam district to the Republic of Azerbaijan.",
+            "withdrawal_of_troops",
+            date(2020, 11, 20),
+        ),
+        Spec(
+            "p4",
+            armenia,
+            "Withdraw the Armenian armed forces as the peacekeeping contingent deploys.",
+            "withdrawal_of_troops",
+            schedule="in parallel with the deployment of the peacekeeping contingent",
+        ),
+        Spec(
+            "p6",
+            armenia,
+            "Return the Kalbajar district to the Republic of Azerbaijan.",
+            "withdrawal_of_troops",
+            date(2020, 11, 15),
+        ),
+        Spec(
+            "p6",
+            armenia,
+            "Return the Lachin district to the Republic of Azerbaijan, the Lachin corridor excepted.",
+            "withdrawal_of_troops",
+            date(2020, 12, 1),
+        ),
+        Spec(
+            "p6",
+            azerbaijan,
+            "Guarantee the safety of persons, vehicles and cargo travelling along the Lachin corridor in both "
+            "directions, the corridor remaining under the control of the peacekeeping contingent.",
+            "economic_and_transport_links",
+            verification="Control of the corridor by the peacekeeping contingent.",
+        ),
+    ]
+    specs += [
+        Spec(
+            "p7",
+            p,
+            "Let internally displaced persons and refugees return to Nagorno-Karabakh and the adjacent districts.",
+            "internally_displaced_persons",
+        )
+        for p in both
+    ]
+    specs += [
+        Spec(
+            "p8",
+            p,
+            "Exchange prisoners of war, hostages and other detained persons, and the bodies of the dead.",
+            "prisoner_release",
+        )
+        for p in both
+    ]
+    specs += [
+        Spec("p9", p, "Unblock all economic and transport links in the region.", "economic_and_transport_links")
+        for p in both
+    ]
+    if with_centre:
+        specs.append(
+            Spec(
+                "p5",
+                azerbaijan,
+                "Deploy a peacekeeping centre to monitor the ceasefire.",
+                "verification_or_monitoring_mechanism",
+            )
+        )
     return make_agreement(
         process,
-        [
-            Spec("2", armenia, "Return Aghdam district to Azerbaijan", "withdrawal_of_troops", date(2020, 11, 20)),
-            Spec(
-                "5",
-                azerbaijan,
-                "Deploy a peacekeeping centre to monitor the ceasefire",
-                "verification_or_monitoring_mechanism",
-            ),
-            Spec("6", armenia, "Return Kalbajar district to Azerbaijan", "withdrawal_of_troops", date(2020, 11, 15)),
-            Spec(
-                "6",
-                armenia,
-                "Return Lachin district to Azerbaijan, leaving the Lachin corridor",
-                "withdrawal_of_troops",
-                date(2020, 12, 1),
-            ),
-            Spec(
-                "6",
-                azerbaijan,
-                "Guarantee the safety of persons, vehicles and cargo moving along the Lachin corridor "
-                "in both directions",
-                "economic_and_transport_links",
-                verification="Russian peacekeeping contingent",
-            ),
-            Spec(
-                "7",
-                azerbaijan,
-                "Return of internally displaced persons and refugees under the supervision of the UNHCR",
-                "internally_displaced_persons",
-            ),
-            Spec(
-                "8",
-                armenia,
-                "Exchange prisoners of war, hostages and other detained persons, and bodies",
-                "prisoner_release",
-            ),
-        ],
-        title="Statement of 10 November 2020 (demo stand-in)",
+        specs,
+        title="Statement of 9/10 November 2020 (stand-in)",
         audience=audience,
         adopted_on=date(2020, 11, 10),
     )

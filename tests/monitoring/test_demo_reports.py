@@ -20,21 +20,31 @@ def statement(world):
     return statement_2020(world.process, armenia=world.party_a, azerbaijan=world.party_b)
 
 
-def _state(statement, pattern: str) -> tuple[int, bool, date | None]:
-    commitment = next(c for c in statement.commitments.all() if pattern in c.action)
-    return commitment.status, commitment.breach, commitment.completed_on
+def _states(statement, words: str) -> list[tuple[int, bool, date | None]]:
+    return [
+        (c.status, c.breach, c.completed_on) for c in statement.commitments.order_by("position") if words in c.action
+    ]
 
 
 def test_the_reports_tell_the_statements_execution(world, statement):
     filed = demo.load_reports(statement)
-    assert len(filed) == len(demo.REPORTS)
-    assert _state(statement, "Aghdam") == (3, False, date(2020, 11, 20))
-    assert _state(statement, "Kalbajar") == (3, False, date(2020, 11, 25))  # ten days after its deadline
-    assert _state(statement, "Lachin district") == (3, False, date(2020, 12, 1))
-    assert _state(statement, "peacekeeping centre") == (3, False, date(2021, 1, 30))
-    assert _state(statement, "both directions") == (0, True, None)
-    assert _state(statement, "UNHCR") == (0, False, None)
-    assert _state(statement, "prisoners") == (0, False, None)  # nothing reported
+    # The ceasefire and the return of displaced persons are reported on for each party.
+    assert len(filed) == len(demo.REPORTS) - 1 + 2  # no point 5 commitment; points 1 and 7 on both
+    assert _states(statement, "Aghdam") == [(3, False, date(2020, 11, 20))]
+    assert _states(statement, "Kalbajar") == [(3, False, date(2020, 11, 25))]  # ten days after its deadline
+    assert _states(statement, "Lachin district") == [(3, False, date(2020, 12, 1))]
+    assert _states(statement, "Cease fire") == [(2, False, None)] * 2
+    assert _states(statement, "both directions") == [(0, True, None)]
+    assert _states(statement, "displaced") == [(0, False, None)] * 2
+    assert _states(statement, "prisoners") == [(0, False, None)] * 2  # nothing reported
+    assert _states(statement, "Withdraw") == [(0, False, None)]
+
+
+def test_the_centres_opening_goes_to_a_monitoring_commitment_where_there_is_one(world):
+    statement = statement_2020(world.process, armenia=world.party_a, azerbaijan=world.party_b, with_centre=True)
+    demo.load_reports(statement)
+    assert _states(statement, "Deploy a peacekeeping centre") == [(3, False, date(2021, 1, 30))]
+    assert _states(statement, "Cease fire") == [(2, False, None)] * 2
 
 
 def test_every_report_cites_sources_read_by_the_day_it_was_filed(world, statement):
@@ -67,13 +77,13 @@ def test_the_obligor_contests_the_june_2023_report(world, statement):
 def test_the_score_history_follows_the_reports(world, statement):
     demo.load_reports(statement)
     register = register_get(user=world.mediator, agreement=statement)
-    points = {p.day: round(p.score, 3) for p in register.series}
-    n = 7 * 3
+    points = {p.day: round(p.score * 13 * 3) for p in register.series}  # in status points of 13 commitments
     assert points[date(2020, 11, 10)] == 0
-    assert points[date(2020, 11, 20)] == round((2 + 3) / n, 3)  # Kalbajar under way, Aghdam done
-    assert points[date(2020, 12, 1)] == round((3 + 3 + 3 + 3) / n, 3)  # three districts and the corridor
-    assert points[date(2023, 6, 15)] == round((3 + 3 + 3 + 3) / n, 3)  # the corridor at 0, the centre at 3
-    assert register.score == pytest.approx(12 / n)
+    assert points[date(2020, 11, 20)] == 2 + 3  # Kalbajar under way, Aghdam done
+    assert points[date(2020, 12, 1)] == 3 + 3 + 3 + 3  # three districts and the corridor
+    assert points[date(2021, 1, 30)] == 12 + 2 + 2  # the ceasefire, for each party
+    assert points[date(2023, 6, 15)] == 3 + 3 + 3 + 0 + 2 + 2  # the corridor at 0
+    assert register.score == pytest.approx(13 / 39)
 
 
 def test_the_worker_escalates_what_the_record_leaves_open(world, statement):
@@ -84,15 +94,16 @@ def test_the_worker_escalates_what_the_record_leaves_open(world, statement):
     )
     reasons = {(reason, day) for _, reason, day in escalated}
     assert ("breach", "2022-12-12") in reasons  # the corridor
-    # Reports left unanswered: Kalbajar's extension, the corridor's of December and February, point 7.
-    assert sum(1 for _, reason, _ in escalated if reason == "unanswered") == 4
+    # Reports left unanswered: Kalbajar's extension, the ceasefire's (two), the corridor's of December and
+    # February, point 7's (two).
+    assert sum(1 for _, reason, _ in escalated if reason == "unanswered") == 7
     # The contested report was answered in time.
     assert not Escalation.objects.filter(report__observed_on=date(2023, 6, 15)).exists()
 
 
 def test_a_missing_commitment_is_skipped_and_a_missing_monitor_refused(world, statement):
-    statement.commitments.filter(action__contains="peacekeeping centre").update(action="Something else")
-    assert len(demo.load_reports(statement)) == len(demo.REPORTS) - 1
+    statement.commitments.filter(action__contains="Aghdam").update(action="Something else")
+    assert len(demo.load_reports(statement)) == len(demo.REPORTS) - 1 + 2 - 1
     other = statement_2020(world.process, armenia=world.party_a, azerbaijan=world.party_b)
     world.process.appointments.filter(role__in=["monitor", "guarantor"]).delete()
     with pytest.raises(ValueError, match="appoint a monitor"):
@@ -100,22 +111,29 @@ def test_a_missing_commitment_is_skipped_and_a_missing_monitor_refused(world, st
 
 
 def test_the_demo_hook_loads_the_2020_statement_once(world, statement):
-    assert len(demo.demo_monitoring_load()) == len(demo.REPORTS)
+    assert len(demo.demo_monitoring_load()) == len(demo.REPORTS) + 1
     assert demo.demo_monitoring_load() == []
 
 
 def test_the_reports_load_into_the_demo_and_show_on_its_public_register(db, settings):
+    """With the agreements demo's statement where the demo has it (its hook then loaded the reports),
+    else with the stand-in in the seed's process."""
     from django.test import Client
 
+    from goodoffices.agreements.models import Agreement
     from goodoffices.processes.demo import demo_load
     from goodoffices.processes.models import Process
 
     settings.DEMO = True
     demo_load()
-    process = Process.objects.get(title="Stepanakert–Baku dialogue")
-    baku, stepanakert = process.parties.get(name="Baku"), process.parties.get(name="Stepanakert")
-    statement = statement_2020(process, armenia=stepanakert, azerbaijan=baku)
-    assert len(demo.demo_monitoring_load()) == len(demo.REPORTS)
+    statement = Agreement.objects.filter(title__contains="2020").first()
+    if statement is None:
+        process = Process.objects.get(title="Stepanakert–Baku dialogue")
+        baku, stepanakert = process.parties.get(name="Baku"), process.parties.get(name="Stepanakert")
+        statement = statement_2020(process, armenia=stepanakert, azerbaijan=baku)
+        assert len(demo.demo_monitoring_load()) == len(demo.REPORTS) + 1
+    assert MonitoringReport.objects.filter(commitment__agreement=statement).count() == len(demo.REPORTS) + 1
+    assert demo.demo_monitoring_load() == []  # once only
     assert ReportAnswer.objects.get().author.username == "baku"
     client = Client(HTTP_HOST="localhost")
     page = client.get(f"/register/agreements/{statement.pk}/").content.decode()
@@ -123,5 +141,5 @@ def test_the_reports_load_into_the_demo_and_show_on_its_public_register(db, sett
     feed = client.get("/register/commitments/feed.atom").content.decode()
     assert "Lachin corridor" in feed
     summary = escalation_pass(now=datetime(2024, 1, 10, tzinfo=UTC))
-    assert summary.counts["unanswered"] == 4
+    assert summary.counts["unanswered"] == 7
     assert summary.counts["breach"] == 1

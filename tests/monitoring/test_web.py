@@ -173,3 +173,22 @@ def test_the_obligor_answers_from_the_commitment_page(world, agreements, client_
 def test_the_mandate_page_states_the_response_period(world, client_for):
     page = client_for("observer").get(f"/processes/{world.process.pk}/mandate/").content.decode()
     assert "within 30 days; deadlines fall in UTC" in page
+
+
+def test_the_operator_sets_the_response_period_on_the_web(world, client_for):
+    client = client_for("operator")
+    url = f"/processes/{world.process.pk}/mandate/amend/"
+    terms = {
+        "scope": "Gas supply",
+        "languages": ["en"],
+        "held_meetings_audience": "process",
+        "note": "Monitoring rules",
+    }
+    refused = client.post(url, {**terms, "response_period_days": "0", "deadline_timezone": "Mars/Olympus"})
+    assert refused.status_code == 422
+    assert "must be a whole number of days from 1 to 365" in refused.content.decode()
+    assert (
+        client.post(url, {**terms, "response_period_days": "14", "deadline_timezone": "Asia/Baku"}).status_code == 302
+    )
+    page = client.get(f"/processes/{world.process.pk}/mandate/").content.decode()
+    assert "within 14 days; deadlines fall in Asia/Baku" in page
