@@ -58,6 +58,9 @@ class ProposalIn(Input):
     # Languages of the mandate; null or left out: all of them.
     languages: list[Annotated[str, LANGUAGE]] | None = Field(default=None, max_length=20)
     interpretation: bool = False
+    # The parties are asked to answer by then: in the future, inside the mandate's term, before the
+    # first slot; without an offset, venue time. Left out: no deadline.
+    reply_by: datetime = optional(strict=False)
     # Every party of the process; null or left out: every party.
     invited: list[int] | None = Field(default=None, max_length=50)
 
@@ -85,6 +88,7 @@ class ProposalOut(Schema):
     proposing_party: int | None
     decline_reason: str
     meeting: int | None
+    reply_by: datetime | None
     # Party id -> the lowest slot index of each readiness you may see (kept from when a party
     # named one slot); ``readiness_slots`` has every slot.
     my_readiness: dict[str, int]
@@ -221,6 +225,7 @@ def proposal_out(view: selectors.ProposalView) -> ProposalOut:
         proposing_party=proposal.proposing_party_id,
         decline_reason=proposal.decline_reason,
         meeting=view.meeting_id,
+        reply_by=proposal.reply_by,
         my_readiness={str(party): min(slots) for party, slots in view.readiness.items() if slots},
         readiness_slots={str(party): list(slots) for party, slots in view.readiness.items()},
     )

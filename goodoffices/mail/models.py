@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class OutboundMail(models.Model):
@@ -35,3 +36,21 @@ class OutboundMail(models.Model):
 
     def __str__(self) -> str:
         return f"mail #{self.pk} to {self.to} ({self.status})"
+
+
+class MailPreference(models.Model):
+    """How a person wants the e-mail that notices send: each at once (the default), a daily
+    digest, or none (the notices stay in the app). Operational, like delivery: not an event."""
+
+    class Choice(models.TextChoices):
+        NOW = "now", _("each at once")
+        DIGEST = "digest", _("one digest a day")
+        NONE = "none", _("none: I read my notices in Good Offices")
+
+    user = models.OneToOneField("accounts.User", on_delete=models.CASCADE, related_name="mail_preference")
+    choice = models.CharField(max_length=8, choices=Choice.choices, default=Choice.NOW)
+    # The last digest sent: the next gathers the notices since then.
+    digest_sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.choice}"

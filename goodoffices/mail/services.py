@@ -14,7 +14,9 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .models import OutboundMail
+from goodoffices.lib.errors import Invalid
+
+from .models import MailPreference, OutboundMail
 
 logger = logging.getLogger(__name__)
 
@@ -125,3 +127,24 @@ def mail_deliver(*, now: datetime | None = None) -> Delivery:
             _settle(mail, token, status=OutboundMail.Status.SENT, sent_at=timezone.now(), last_error="")
             sent += 1
     return Delivery(sent, retrying, failed)
+
+
+def mail_preference_get(*, user_id: int) -> str:
+    """How the user wants notice e-mail: ``now`` unless it chose otherwise."""
+    choice = MailPreference.objects.filter(user_id=user_id).values_list("choice", flat=True).first()
+    return choice or MailPreference.Choice.NOW
+
+
+@transaction.atomic
+def mail_preference_set(*, user_id: int, choice: str) -> None:
+    """Each notice's e-mail at once, a daily digest, or none. A personal, operational setting
+    (like delivery state): no event. Choosing the digest starts it from now."""
+    if choice not in MailPreference.Choice.values:
+        raise Invalid.one("choice", f"choose one of {', '.join(MailPreference.Choice.values)}")
+    MailPreference.objects.update_or_create(
+        user_id=user_id,
+        defaults={
+            "choice": choice,
+            "digest_sent_at": timezone.now() if choice == MailPreference.Choice.DIGEST else None,
+        },
+    )

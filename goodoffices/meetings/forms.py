@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
+from goodoffices.mail.models import MailPreference
 from goodoffices.processes.models import Process
 
 from .models import MeetingFormat, Modality
@@ -83,6 +84,12 @@ class ProposalForm(forms.Form):
                 required=required,
                 widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_INPUT),
             )
+        self.fields["reply_by"] = VenueTimeField(
+            label=_("Ask the parties to answer by (venue time, optional)"),
+            required=False,
+            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_INPUT),
+            help_text=_("Those who have not answered are reminded once, a day before."),
+        )
         if for_party:
             # Asked of a head of delegation: is its own party ready for the slots it proposes?
             self.fields["ready"] = forms.BooleanField(
@@ -149,6 +156,7 @@ class ProposalForm(forms.Form):
             agenda=data["agenda"],
             delegation_size=data["delegation_size"],
             interpretation=data["interpretation"],
+            reply_by=data.get("reply_by"),
             slots=slots,
         )
 
@@ -177,3 +185,9 @@ class HeldForm(forms.Form):
     def __init__(self, *args: object, people: list[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["attendance"].choices = people  # type: ignore[attr-defined]
+
+
+class MailPreferenceForm(forms.Form):
+    choice = forms.ChoiceField(
+        label=_("E-mail about what needs you"), choices=MailPreference.Choice.choices, widget=forms.RadioSelect
+    )

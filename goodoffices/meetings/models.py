@@ -53,12 +53,19 @@ class Proposal(models.Model):
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
     decline_reason = models.TextField(_("reason"), blank=True)
+    # The parties are asked to answer by then (optional, inside the mandate's term); one reminder
+    # goes to the heads who have not answered a day before (worker job ``reply-reminders``).
+    reply_by = models.DateTimeField(_("answer by"), null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     audience = models.CharField(max_length=40, default=audience.PLENARY)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["process", "created_at", "id"])]
+        indexes = [
+            models.Index(fields=["process", "created_at", "id"]),
+            models.Index(fields=["status", "reply_by"], name="proposal_reply_due"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -123,6 +130,11 @@ class Meeting(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("meeting", args=[self.pk])
+
 
 class Communique(models.Model):
     """A joint public statement on a held meeting, published only when every party consents
@@ -159,6 +171,8 @@ class Notification(models.Model):
     message = models.CharField(max_length=200)
     params = models.JSONField(default=dict)
     url = models.CharField(max_length=200)
+    # Worth an e-mail (now, or in the daily digest, as its reader chose).
+    email = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 

@@ -4,10 +4,15 @@ may do to it. The web pages and the API both render these; neither decides anyth
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Exists, Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Cast
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from goodoffices.consent.models import Purpose
+from goodoffices.consent.models import Consent, JointConsent, Purpose
 from goodoffices.consent.selectors import OpenQuestions, consents_seen, open_questions
 from goodoffices.lib import audience, clock
 from goodoffices.lib.errors import NotFound
@@ -19,6 +24,7 @@ from goodoffices.policies import (
     restrict_by_audience,
     restrict_in_process,
     roles_for,
+    roles_in,
 )
 from goodoffices.processes.models import Process
 
@@ -310,3 +316,108 @@ def meeting_views(*, user: AnyUser, meetings: Sequence[Meeting], process: Proces
 
 def meeting_view(*, user: AnyUser, meeting: Meeting) -> MeetingView:
     return meeting_views(user=user, meetings=[meeting])[0]
+
+
+# What awaits a reader, for the dashboard.
+
+
+@dataclass(frozen=True)
+class Awaiting:
+    """One thing that needs the reader's act: what, on which record, where, and by when."""
+
+    process_id: int
+    what: str
+    title: str
+    url: str
+    due: datetime | None = None
+
+
+def awaiting_me(*, user: AnyUser, processes: Sequence[Process]) -> dict[int, list[Awaiting]]:
+    """For each of ``processes``, what awaits the reader: for a head of delegation, every open
+    question (readiness for a proposal, minutes, a communiqué, a declassification) its party has
+    not answered; for a mediator, meetings that have begun and are not yet recorded. In a fixed
+    number of queries, whatever the size of the processes."""
+    result: dict[int, list[Awaiting]] = {p.pk: [] for p in processes}
+    if not processes or not user.is_authenticated:
+        return result
+    roles = roles_in(user, processes)
+    mine = {party for r in roles.values() for party in r.headed_parties}
+    if mine:
+        _questions_for(result, processes, mine)
+    mediating = [p.pk for p in processes if roles[p.pk].mediator]
+    if mediating:
+        begun = Meeting.objects.filter(
+            process_id__in=mediating, status=Meeting.Status.CONFIRMED, starts_at__lte=clock.now()
+        ).order_by("starts_at", "pk")[:20]
+        for meeting in begun:
+            result[meeting.process_id].append(
+                Awaiting(meeting.process_id, _("Record the meeting as held"), meeting.title, meeting.get_absolute_url())
+            )
+    return result
+
+
+def _key(model: type[Model]) -> QuerySet[Any]:
+    """``model``'s rows with their primary key as text, to match a joint consent's or an event's
+    ``subject_id`` (text) without casting text to a number."""
+    rows: QuerySet[Any] = model._default_manager.annotate(key=Cast("id", CharField()))
+    return rows
+
+
+def _questions_for(result: dict[int, list[Awaiting]], processes: Sequence[Process], mine: set[int]) -> None:
+    """The open questions the reader's parties have not answered, with the title of what each is
+    about, in one query."""
+    subject = OuterRef("subject_id")
+    communique_meeting = _key(Communique).filter(key=subject).values("meeting_id")[:1]
+    joints = (
+        JointConsent.objects.filter(
+            status=JointConsent.Status.OPEN, process__in=[p.pk for p in processes], parties__in=sorted(mine)
+        )
+        .exclude(Exists(Consent.objects.filter(joint=OuterRef("pk"), party_id__in=sorted(mine))))
+        .annotate(
+            proposal_title=Subquery(_key(Proposal).filter(key=subject).values("title")[:1]),
+            reply_by=Subquery(_key(Proposal).filter(key=subject).values("reply_by")[:1]),
+            meeting_title=Subquery(_key(Meeting).filter(key=subject).values("title")[:1]),
+            communique_meeting=Subquery(communique_meeting),
+            communique_title=Subquery(_key(Communique).filter(key=subject).values("meeting__title")[:1]),
+        )
+        .distinct()
+        .order_by("created_at", "pk")[:100]
+    )
+    what: dict[str, str] = {
+        Purpose.READINESS: _("Say whether your party is ready"),
+        Purpose.MINUTES: _("Approve the minutes"),
+        Purpose.DECLASSIFICATION: _("Answer a request to declassify"),
+        Purpose.COMMUNIQUE: _("Consent to publish the communiqué"),
+    }
+    for joint in joints:
+        if joint.subject_type == "meetings.proposal" and joint.proposal_title:
+            title, url, due = joint.proposal_title, reverse("proposal", args=[joint.subject_id]), joint.reply_by
+        elif joint.subject_type == "meetings.meeting" and joint.meeting_title:
+            title, url, due = joint.meeting_title, reverse("meeting", args=[joint.subject_id]), None
+        elif joint.subject_type == "meetings.communique" and joint.communique_meeting:
+            title, url, due = joint.communique_title, reverse("meeting", args=[joint.communique_meeting]), None
+        else:
+            continue
+        if joint.purpose in what:
+            result.setdefault(joint.process_id, []).append(
+                Awaiting(joint.process_id, what[joint.purpose], title, url, due)
+            )
+
+
+def _visible_in(user: AnyUser, processes: Sequence[Process]) -> Q:
+    """The records of ``processes`` the reader may see, from its roles there (no query once known)."""
+    condition = Q(pk__in=[])
+    for process_id, roles in roles_in(user, processes).items():
+        condition |= Q(process_id=process_id, audience__in=sorted(roles.audiences()))
+    return condition
+
+
+def upcoming_meetings(*, user: AnyUser, processes: Sequence[Process], limit: int = 5) -> list[Meeting]:
+    """The reader's next confirmed meetings in ``processes`` (those it is admitted to), soonest first."""
+    if not processes:
+        return []
+    return list(
+        Meeting.objects.filter(
+            _visible_in(user, processes), status=Meeting.Status.CONFIRMED, ends_at__gte=clock.now()
+        ).order_by("starts_at", "pk")[:limit]
+    )

@@ -48,6 +48,8 @@ class ProposalTerms:
     delegation_size: int = 5
     languages: tuple[str, ...] = ()
     interpretation: bool = False
+    # The parties are asked to answer by then (None: no deadline); a naive value is venue time.
+    reply_by: datetime | None = None
     # None: every party of the process is invited (the only valid answer today, checked when given).
     invited: tuple[int, ...] | None = field(default=None, compare=False)
 
@@ -92,6 +94,7 @@ class ProposalTerms:
             "delegation_size": self.delegation_size,
             "languages": list(self.languages),
             "interpretation": self.interpretation,
+            "reply_by": self.reply_by,
         }
 
     def validated(self, process: Process) -> "ProposalTerms":
@@ -131,12 +134,20 @@ class ProposalTerms:
             )
         languages = _languages(process, self.languages, errors)
         slots = _slots(process, self.slots, zone, errors)
+        reply_by = _reply_by(process, self.reply_by, zone, slots, errors)
         if process.status != Process.Status.ACTIVE:
             errors.append(FieldError("process", _("the process is not active")))
         if errors:
             raise Invalid(errors)
         return replace(
-            self, title=title, venue=venue, agenda=agenda, languages=languages, slots=slots, invited=self.invited
+            self,
+            title=title,
+            venue=venue,
+            agenda=agenda,
+            languages=languages,
+            slots=slots,
+            reply_by=reply_by,
+            invited=self.invited,
         )
 
 
@@ -376,3 +387,53 @@ def _slots(
         )
         cleaned.append(SlotIn(starts, ends))
     return tuple(cleaned)
+
+
+def _reply_by(
+    process: Process,
+    value: datetime | None,
+    zone: zoneinfo.ZoneInfo | None,
+    slots: tuple[SlotIn, ...],
+    errors: list[FieldError],
+) -> datetime | None:
+    """The deadline for answers, as an instant: in the future, inside the mandate's term and
+    before the first slot begins (an answer after it would come too late)."""
+    if value is None or zone is None:
+        return None
+    try:
+        if timezone.is_aware(value):
+            instant = value.astimezone(UTC)
+        else:
+            local = value.replace(tzinfo=zone)
+            if local.replace(fold=0).utcoffset() != local.replace(fold=1).utcoffset() or (
+                local.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != value
+            ):
+                errors.append(
+                    FieldError(
+                        "reply_by",
+                        _(
+                            "the answer deadline, %(time)s, does not exist or is ambiguous in %(zone)s because of a "
+                            "daylight-saving change"
+                        )
+                        % {"time": value.strftime("%Y-%m-%d %H:%M"), "zone": zone.key},
+                    )
+                )
+                return None
+            instant = local.astimezone(UTC)
+        venue_day = instant.astimezone(zone).date()
+    except OverflowError:
+        errors.append(FieldError("reply_by", _("the answer deadline is out of any usable range of dates")))
+        return None
+    if instant <= clock.now():
+        errors.append(FieldError("reply_by", _("the answer deadline must be in the future")))
+    elif not process.mandate_version.in_term(venue_day):
+        errors.append(
+            FieldError(
+                "reply_by",
+                _("the answer deadline falls outside the term of the mandate %(mandate)s, which runs %(term)s")
+                % {"mandate": mandate_name(process), "term": _term(process)},
+            )
+        )
+    elif slots and instant > min(slot.starts_at for slot in slots):
+        errors.append(FieldError("reply_by", _("the answer deadline must come before the first slot begins")))
+    return instant

@@ -33,6 +33,7 @@ urlpatterns = [
     path("register/meetings/<int:meeting_id>/", views.register_meeting, name="register_meeting"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
+    path("notifications/settings/", views.notification_settings, name="notification_settings"),
     path("calendar/", views.calendar, name="calendar"),
     path("calendar/<str:secret>.ics", views.calendar_feed, name="calendar_feed"),
 ]

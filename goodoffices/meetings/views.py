@@ -21,15 +21,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from goodoffices.accounts.models import User, signed_in
+from goodoffices.mail.services import mail_preference_get, mail_preference_set
 from goodoffices.policies import Permission, attendance_candidates, can, two_factor_missing
 from goodoffices.processes import selectors as process_selectors
 from goodoffices.web.shortcuts import attempt, page_of, record_id, visible_or_404
-from goodoffices.web.templatetags.audiences import audience_label
 
 from . import selectors, services
 from .calendar import calendar_for
-from .forms import SLOT_ROWS, HeldForm, ProposalForm, ReasonForm, TextForm
-from .joint import names_joined, parties_of
+from .forms import SLOT_ROWS, HeldForm, MailPreferenceForm, ProposalForm, ReasonForm, TextForm
+from .joint import audience_words, names_joined, parties_of
 from .models import CalendarFeed, Communique, Meeting
 from .terms import ProposalTerms
 
@@ -285,7 +285,7 @@ def _meeting_action(
 
 
 def _who(record_audience: str, meeting: Meeting) -> str:
-    return audience_label(record_audience, meeting.process)
+    return audience_words(record_audience, meeting.process)
 
 
 @login_required
@@ -584,6 +584,26 @@ def notifications(request: HttpRequest) -> HttpResponse:
     """The reader's notices, newest first. Reading never writes: marking them read is a POST."""
     page = page_of(request, selectors.notification_list(user=request.user), order=("-id",), scope="notifications")
     return render(request, "meetings/notifications.html", {"items": page.items, "page": page})
+
+
+@login_required
+def notification_settings(request: HttpRequest) -> HttpResponse:
+    """Each notice's e-mail at once, a daily digest, or none."""
+    user = signed_in(request)
+    form = MailPreferenceForm(request.POST or None, initial={"choice": mail_preference_get(user_id=user.pk)})
+    if request.method == "POST" and form.is_valid():
+        choice = form.cleaned_data["choice"]
+        mail_preference_set(user_id=user.pk, choice=choice)
+        messages.success(
+            request,
+            {
+                "now": _("You will get an e-mail each time something needs you."),
+                "digest": _("You will get one e-mail a day with what needed you, if anything did."),
+                "none": _("You will get no e-mail about notices: read them here."),
+            }[choice],
+        )
+        return redirect("notifications")
+    return render(request, "meetings/notification_settings.html", {"form": form}, status=422 if form.errors else 200)
 
 
 @login_required

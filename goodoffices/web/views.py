@@ -12,11 +12,12 @@ from django.views.decorators.http import require_POST
 from goodoffices.accounts.models import signed_in
 from goodoffices.accounts.selectors import user_by_username
 from goodoffices.ledger.keys import LogKeyUnavailable, log_signer
+from goodoffices.meetings import selectors as meeting_selectors
 from goodoffices.policies import Permission, can, roles_in
 from goodoffices.processes import selectors, services
 from goodoffices.processes.models import Appointment, DelegationMembership, DelegationRole, Process
 
-from .activity import activity_items
+from .activity import activity_items, recent_activity, with_subjects
 from .forms import AmendmentForm, AppointmentForm, MemberForm
 from .shortcuts import attempt, page_of, process_context, visible_or_404
 
@@ -62,18 +63,32 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """What awaits the reader in each process first, then its upcoming meetings (its time and the
+    venue's), then its processes and their recent activity."""
     processes = list(selectors.process_list(user=request.user))
     roles = roles_in(request.user, processes)
-    rows = [{"process": p, "roles": roles[p.pk]} for p in processes]
-    return render(request, "web/dashboard.html", {"rows": rows})
+    awaiting = meeting_selectors.awaiting_me(user=request.user, processes=processes)
+    rows = [{"process": p, "roles": roles[p.pk], "awaiting": awaiting.get(p.pk, [])} for p in processes]
+    return render(
+        request,
+        "web/dashboard.html",
+        {
+            "rows": rows,
+            "needs_me": any(row["awaiting"] for row in rows),
+            "upcoming": meeting_selectors.upcoming_meetings(user=request.user, processes=processes),
+            "recent": recent_activity(request.user, processes),
+        },
+    )
 
 
 @login_required
 def process_detail(request: HttpRequest, process_id: int) -> HttpResponse:
     process = _process(request, process_id, with_people=True)
-    events = list(selectors.event_list(user=request.user, process=process)[:10])
+    events = list(with_subjects(selectors.event_list(user=request.user, process=process))[:10])
     return render(
-        request, "web/process.html", {**process_context(request, process), "items": activity_items(events, process)}
+        request,
+        "web/process.html",
+        {**process_context(request, process), "events": events, "items": activity_items(events, process)},
     )
 
 
@@ -97,12 +112,20 @@ def mandate_detail(request: HttpRequest, process_id: int) -> HttpResponse:
 def activity(request: HttpRequest, process_id: int) -> HttpResponse:
     process = _process(request, process_id)
     page = page_of(
-        request, selectors.event_list(user=request.user, process=process), order=("-seq",), scope=f"events:{process.pk}"
+        request,
+        with_subjects(selectors.event_list(user=request.user, process=process)),
+        order=("-seq",),
+        scope=f"events:{process.pk}",
     )
     return render(
         request,
         "web/activity.html",
-        {**process_context(request, process), "items": activity_items(page.items, process), "page": page},
+        {
+            **process_context(request, process),
+            "events": page.items,
+            "items": activity_items(page.items, process),
+            "page": page,
+        },
     )
 
 

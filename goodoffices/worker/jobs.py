@@ -8,6 +8,8 @@ from django.conf import settings
 from goodoffices.caucus.sweep import orphan_files_sweep
 from goodoffices.ledger.integrate import integrate_epoch
 from goodoffices.mail.services import mail_deliver
+from goodoffices.meetings.notices import digests_send
+from goodoffices.meetings.reminders import reply_reminders_send
 from goodoffices.monitoring.escalation import escalation_pass
 from goodoffices.monitoring.evidence import orphan_evidence_sweep
 
@@ -37,10 +39,24 @@ def escalate_commitments(now: datetime) -> str:
     return str(summary) if summary else ""
 
 
+def remind_replies(now: datetime) -> str:
+    """One reminder, a day before its answer deadline, for each open proposal not yet answered."""
+    reminded = reply_reminders_send(now=now)
+    return f"reminded the heads of {reminded} proposal(s)" if reminded else ""
+
+
+def send_digests(now: datetime) -> str:
+    """The daily digests of those who chose one."""
+    sent = digests_send(now=now)
+    return f"queued {sent} digest(s)" if sent else ""
+
+
 JOBS = (
     Job("ledger-epoch", integrate_ledger),
     # Before the mail, so that the notices it queues leave in the same turn.
     Job("escalation", escalate_commitments, every=timedelta(seconds=settings.ESCALATION_EVERY_SECONDS)),
+    Job("reply-reminders", remind_replies, every=timedelta(minutes=10)),
+    Job("mail-digests", send_digests, every=timedelta(minutes=15)),
     Job("mail", deliver_mail),
     Job("orphan-files", sweep_orphan_files, every=timedelta(hours=1)),
 )

@@ -344,6 +344,27 @@ CASES = [
         events=0,
     ),
     Case("web:calendar", "get", lambda w, s: "/calendar/", set(PERSONAS), 200, set(), api=False),
+    Case(
+        "web:notification_settings",
+        "get",
+        lambda w, s: "/notifications/settings/",
+        set(PERSONAS),
+        200,
+        set(),
+        api=False,
+    ),
+    Case(
+        "web:notification_settings",
+        "post",
+        lambda w, s: "/notifications/settings/",
+        set(PERSONAS),
+        302,
+        set(),
+        api=False,
+        body=lambda w, s: {"choice": "digest"},
+        # A personal, operational setting (like delivery): not recorded state.
+        events=0,
+    ),
 ]
 
 # The head of the proposing party is refused with 422 (withdraw, not decline), and a

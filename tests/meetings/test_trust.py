@@ -101,8 +101,12 @@ def test_a_changed_text_tells_the_parties_whose_consent_it_voided(world, held):
             "user__username", flat=True
         )
     )
-    # Alpha consented and is told; Beta had not, and learns nothing of Alpha's consent.
-    assert told == {"head_a", "delegate_a"}
+    # Alpha consented and its head, who must consent again, is told (issue 10: notices go to those
+    # who must act); Beta had not, and learns nothing of Alpha's consent.
+    assert told == {"head_a"}
+    # Beta's head is asked to consent to the new version, without a word about Alpha.
+    asked = Notification.objects.filter(message__startswith="A draft communiqué", params__version="2")
+    assert {n.user.username for n in asked} == {"head_b"}
 
 
 def test_the_web_form_posts_the_version_it_showed(world, held, client_for):

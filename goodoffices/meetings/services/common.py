@@ -11,10 +11,10 @@ from goodoffices.consent.services import ConsentResult, Question, Read, consent_
 from goodoffices.lib import audience, text
 from goodoffices.lib.errors import Conflict, Forbidden
 from goodoffices.policies import roles_for
-from goodoffices.processes.models import Party, Process
+from goodoffices.processes.models import DelegationMembership, DelegationRole, Party, Process
 
 from ..models import Meeting, Proposal
-from ..notices import notify
+from ..notices import Who, notify
 
 MAX_TEXT = 20_000
 MAX_REASON = 4_000
@@ -39,9 +39,12 @@ def ask_every_party(
     *,
     actor: User | None = None,
     voided_message: str = "",
+    awaiting_message: str = "",
+    params: dict[str, str] | None = None,
 ) -> None:
     """Open the joint consent of every party on ``question``; the outcome is revealed to the
-    plenary. Parties whose consent to the previous question this voids are told so."""
+    plenary. Parties whose consent to the previous question this voids are told so; the heads of
+    the others, who must now act, are told ``awaiting_message``."""
     opened = joint_consent_open(
         process=process,
         subject=subject,
@@ -50,6 +53,7 @@ def ask_every_party(
         reveal_to=audience.PLENARY,
         question=question,
     )
+    words = {"version": str(question.version), **(params or {})}
     for party_id in opened.voided if voided_message else ():
         notify(
             process=process,
@@ -57,8 +61,25 @@ def ask_every_party(
             subject=subject,
             actor=actor,
             message=voided_message,
-            params={"version": str(question.version)},
+            params=words,
             email=True,
+            who=Who.HEADS,
+        )
+    if awaiting_message:
+        told = opened.voided if voided_message else ()
+        heads = DelegationMembership.objects.filter(party__process=process, role=DelegationRole.HEAD).exclude(
+            party_id__in=told
+        )
+        notify(
+            process=process,
+            record_audience=audience.PLENARY,
+            subject=subject,
+            actor=actor,
+            message=awaiting_message,
+            params=words,
+            email=True,
+            who=Who.HEADS,
+            only=heads.values_list("user_id", flat=True),
         )
 
 

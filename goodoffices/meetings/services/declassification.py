@@ -31,6 +31,12 @@ from .common import ask_every_party, meeting_for_update, party_consent
 DECLASSIFY_TO = (audience.PROCESS, audience.PUBLIC)
 DeclassificationOutcome = Literal["awaiting", "declassified"]
 
+DECLASSIFICATION_AWAITING = {
+    audience.PROCESS: gettext_noop(
+        "Your party's consent is asked to make the meeting “%(title)s” visible to everyone admitted to the process."
+    ),
+    audience.PUBLIC: gettext_noop("Your party's consent is asked to make the meeting “%(title)s” public."),
+}
 DECLASSIFICATION_VOIDED = gettext_noop(
     "A new declassification was asked: your consent to the earlier request no longer counts."
 )
@@ -52,6 +58,8 @@ def declassification_request(*, actor: User, meeting: Meeting, to: str) -> None:
         Question(content={"meeting": locked.pk, "to": to}, label=to),
         actor=actor,
         voided_message=DECLASSIFICATION_VOIDED,
+        awaiting_message=DECLASSIFICATION_AWAITING[to],
+        params={"title": locked.title},
     )
     event_record(
         kind=EventKind.MEETING_DECLASSIFICATION_REQUESTED,

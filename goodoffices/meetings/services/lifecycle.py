@@ -12,7 +12,7 @@ from goodoffices.lib.errors import Invalid
 from goodoffices.policies import Permission, attendance_candidates, require
 
 from ..models import Meeting
-from ..notices import notify
+from ..notices import Who, notify
 from .common import MAX_REASON, MAX_TEXT, clean_text, meeting_for_update
 from .declassification import open_meeting_record
 
@@ -54,6 +54,15 @@ def meeting_hold(*, actor: User, meeting: Meeting, attendance: list[User], outco
         audience=locked.audience,
         process=locked.process,
         payload={"title": locked.title, "attendance": sorted(u.pk for u in attendance), "outcomes": outcomes},
+    )
+    notify(
+        process=locked.process,
+        record_audience=audience.PLENARY,
+        subject=locked,
+        actor=actor,
+        message=gettext_noop("Meeting recorded as held: %(title)s. Its minutes and communiqué can now be drafted."),
+        params={"title": locked.title},
+        who=Who.HEADS_AND_MEDIATORS,
     )
     if locked.audience == audience.PUBLIC:
         open_meeting_record(locked, actor)

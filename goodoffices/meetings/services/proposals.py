@@ -15,7 +15,7 @@ from goodoffices.policies import Permission, can, require, roles_for
 from goodoffices.processes.models import Process
 
 from ..models import Meeting, Proposal, ProposalSlot
-from ..notices import notify
+from ..notices import Who, notify
 from ..terms import ProposalTerms
 from .common import MAX_REASON, acting_party, ask_every_party, clean_text, open_proposal
 from .readiness import party_ready
@@ -86,8 +86,13 @@ def proposal_create(
         record_audience=proposal.audience,
         subject=proposal,
         actor=actor,
-        message=gettext_noop("New meeting proposal: %(title)s"),
+        message=(
+            gettext_noop("A counter-proposal awaits your party's answer: %(title)s")
+            if parent
+            else gettext_noop("A meeting proposal awaits your party's answer: %(title)s")
+        ),
         params={"title": proposal.title},
+        who=Who.HEADS,
     )
     if ready and proposing_party is not None:
         party_ready(actor, proposal, list(range(len(terms.slots))))

@@ -31,6 +31,10 @@ CommuniqueOutcome = Literal["awaiting", "published"]
 MINUTES_VOIDED = gettext_noop(
     "The minutes were redrafted: your approval of the earlier version no longer counts. Read version %(version)s."
 )
+MINUTES_AWAITING = gettext_noop("Draft minutes of “%(title)s” (version %(version)s) await your party's approval.")
+COMMUNIQUE_AWAITING = gettext_noop(
+    "A draft communiqué on “%(title)s” (version %(version)s) awaits your party's consent to publish it."
+)
 COMMUNIQUE_VOIDED = gettext_noop(
     "The communiqué was amended: your consent to the earlier version no longer counts. Read version %(version)s."
 )
@@ -74,7 +78,14 @@ def minutes_draft(*, actor: User, meeting: Meeting, text: str) -> Meeting:
     locked.minutes_status = Meeting.MinutesStatus.DRAFT
     locked.save(update_fields=["minutes", "minutes_version", "minutes_status"])
     ask_every_party(
-        locked.process, locked, Purpose.MINUTES, minutes_question(locked), actor=actor, voided_message=MINUTES_VOIDED
+        locked.process,
+        locked,
+        Purpose.MINUTES,
+        minutes_question(locked),
+        actor=actor,
+        voided_message=MINUTES_VOIDED,
+        awaiting_message=MINUTES_AWAITING,
+        params={"title": locked.title},
     )
     event_record(
         kind=EventKind.MINUTES_DRAFTED,
@@ -147,7 +158,15 @@ def communique_draft(*, actor: User, meeting: Meeting, text: str) -> Communique:
     if Communique.objects.filter(meeting=locked).exists():
         raise Conflict(_("this meeting already has a communiqué; amend it instead"))
     communique = Communique.objects.create(meeting=locked, text=body, drafted_by=actor)
-    ask_every_party(locked.process, communique, Purpose.COMMUNIQUE, communique_question(communique))
+    ask_every_party(
+        locked.process,
+        communique,
+        Purpose.COMMUNIQUE,
+        communique_question(communique),
+        actor=actor,
+        awaiting_message=COMMUNIQUE_AWAITING,
+        params={"title": locked.title},
+    )
     event_record(
         kind=EventKind.COMMUNIQUE_DRAFTED,
         actor=actor,
@@ -173,7 +192,14 @@ def communique_amend(*, actor: User, communique: Communique, text: str) -> Commu
     locked.save(update_fields=["text", "version"])
     process = locked.meeting.process
     ask_every_party(
-        process, locked, Purpose.COMMUNIQUE, communique_question(locked), actor=actor, voided_message=COMMUNIQUE_VOIDED
+        process,
+        locked,
+        Purpose.COMMUNIQUE,
+        communique_question(locked),
+        actor=actor,
+        voided_message=COMMUNIQUE_VOIDED,
+        awaiting_message=COMMUNIQUE_AWAITING,
+        params={"title": locked.meeting.title},
     )
     event_record(
         kind=EventKind.COMMUNIQUE_AMENDED,
