@@ -185,7 +185,7 @@ def analysis_combined(*, user: AnyUser, analysis: Analysis) -> Combined:
             floor,
         ),
         _suggest(
-            _("maximin"),
+            "maximin",
             _("maximin"),
             _("largest smallest gain over the text's package"),
             lambda: maximin_gain(negotiation, baseline, Budget(SOLVE_SECONDS)),

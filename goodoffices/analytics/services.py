@@ -283,7 +283,7 @@ def analysis_package_to_text(*, actor: User, analysis: Analysis, package: Sequen
     text_record = Text.objects.select_for_update(of=("self",)).get(pk=analysis.text_id)
     version = TextVersion.objects.get(text_id=text_record.pk, number=text_record.version)
     operations = _resolutions(analysis, version.document(), package)
-    note = _("Mediators' proposal: the %(label)s package of the analysis \u201c%(title)s\u201d.") % {
+    note = _("Mediators' proposal: the %(label)s package of the analysis “%(title)s”.") % {
         "label": label,
         "title": analysis.title,
     }

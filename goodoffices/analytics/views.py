@@ -242,10 +242,10 @@ def analysis_to_text(request: HttpRequest, analysis_id: int) -> HttpResponse:
         raise PermissionDenied
     form = PackageForm(request.POST, analysis=record)
     labels = {
-        "nash": "Nash",
-        "kalai_smorodinsky": "Kalai-Smorodinsky",
-        "max_joint": "max joint gain",
-        "maximin": "maximin",
+        "nash": _("Nash"),
+        "kalai_smorodinsky": _("Kalai-Smorodinsky"),
+        "max_joint": _("max joint gain"),
+        "maximin": _("maximin"),
     }
     label = labels.get(request.POST.get("method", ""), _("chosen"))
     if not form.is_valid():
