@@ -1,7 +1,7 @@
-import re
-
 """The analytics pages: both parties enter their numbers in caucus, the mediators see the combined
 analysis and put a package into the text; nobody sees another party's numbers."""
+
+import re
 
 from goodoffices.analytics.models import Analysis, Preference
 from goodoffices.analytics.services import commitment_of
