@@ -242,6 +242,8 @@ class MeetingView:
     meeting: Meeting
     # The proposal behind it stays with the plenary: others get no id to probe.
     proposal_id: int | None
+    # The link to join online is the plenary's too, whoever later sees the meeting.
+    online_link: str
     # Draft minutes are for the plenary; approved minutes go wherever the meeting goes.
     minutes_visible: bool
     minutes: str
@@ -286,7 +288,10 @@ def meeting_views(*, user: AnyUser, meetings: Sequence[Meeting], process: Proces
         views.append(
             MeetingView(
                 meeting=meeting,
-                proposal_id=meeting.proposal_id if can(user, Permission.PROPOSAL_REFERENCE_VIEW, meeting) else None,
+                proposal_id=meeting.proposal_id
+                if (plenary := can(user, Permission.PROPOSAL_REFERENCE_VIEW, meeting))
+                else None,
+                online_link=meeting.online_link if plenary else "",
                 minutes_visible=minutes_visible,
                 minutes=meeting.minutes if minutes_visible else "",
                 minutes_status=meeting.minutes_status if minutes_visible else Meeting.MinutesStatus.NONE,

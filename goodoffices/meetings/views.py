@@ -638,9 +638,29 @@ def calendar_feed(request: HttpRequest, secret: str) -> HttpResponse:
     )
     if feed is None or not feed.user.is_active or two_factor_missing(feed.user):
         raise Http404
-    meetings = selectors.meeting_list(user=feed.user).exclude(status=Meeting.Status.CANCELLED)
+    # Cancelled meetings stay, as CANCELLED: a calendar that holds one then removes it.
+    meetings = selectors.meeting_list(user=feed.user)
     response = HttpResponse(
-        calendar_for(meetings, request.build_absolute_uri("/")), content_type="text/calendar; charset=utf-8"
+        calendar_for(meetings, request.build_absolute_uri("/"), _link_for(feed.user)),
+        content_type="text/calendar; charset=utf-8",
     )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _link_for(user: User) -> Callable[[Meeting], str]:
+    """The link to join a meeting, for a reader who may see it (the plenary)."""
+    return lambda meeting: meeting.online_link if can(user, Permission.PROPOSAL_REFERENCE_VIEW, meeting) else ""
+
+
+@login_required
+def meeting_calendar(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """One meeting's own .ics, for whoever may see the meeting."""
+    meeting = visible_or_404(lambda: selectors.meeting_get(user=request.user, meeting_id=meeting_id))
+    response = HttpResponse(
+        calendar_for([meeting], request.build_absolute_uri("/"), _link_for(signed_in(request))),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
     response["Cache-Control"] = "private, no-store"
     return response
