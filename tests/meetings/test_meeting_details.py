@@ -5,6 +5,7 @@ meetings stay in the feed as STATUS:CANCELLED with SEQUENCE raised on every chan
 across installations. Calendars are read back with ``icalendar``."""
 
 import html
+from typing import Any
 
 import pytest
 from icalendar import Calendar
@@ -19,7 +20,7 @@ from .test_feeds import _feed_url
 LINK = "https://meet.example.org/gas-talks"
 
 
-def _events(body: bytes) -> list:
+def _events(body: bytes) -> list[Any]:
     return list(Calendar.from_ical(body).walk("VEVENT"))
 
 
