@@ -22,7 +22,6 @@ from .terms import (
     MIN_MINUTES,
     ProposalTerms,
     SlotIn,
-    venue_zones,
 )
 
 SLOT_ROWS = 3
@@ -66,7 +65,14 @@ class ProposalForm(forms.Form):
     format = forms.ChoiceField(label=_("Format"), choices=MeetingFormat.choices)
     modality = forms.ChoiceField(label=_("In person or online"), choices=Modality.choices)
     venue = forms.CharField(label=_("Venue"), max_length=MAX_VENUE, required=False)
-    timezone = forms.ChoiceField(label=_("Venue time zone"), required=False)
+    # A searchable list of the zones of places (a datalist): typing "Baku" finds Asia/Baku.
+    timezone = forms.CharField(
+        label=_("Venue time zone"),
+        required=False,
+        max_length=64,
+        help_text=_("Type a city or region to search the zones; it is filled in from a venue that is known."),
+        widget=forms.TextInput(attrs={"list": "venue-zones", "autocomplete": "off", "spellcheck": "false"}),
+    )
     agenda = TopicsField(
         label=_("Agenda (within the mandate's scope)"), widget=forms.CheckboxSelectMultiple, required=False
     )
@@ -94,9 +100,6 @@ class ProposalForm(forms.Form):
                 min_value=MIN_MINUTES,
                 max_value=MAX_MINUTES,
             )
-        # Nothing is chosen for the proposer: the first entry asks.
-        zones = [("", _("Choose the venue's time zone")), *((z, z) for z in venue_zones())]
-        self.fields["timezone"].choices = zones  # type: ignore[attr-defined]
         for i in range(self.slot_rows):
             required = i == 0
             self.fields[f"slot{i}_start"] = VenueTimeField(

@@ -30,6 +30,7 @@ from goodoffices.processes.models import Process
 
 from .models import Communique, Meeting, Notification, Proposal
 from .slots import option_slots
+from .terms import city_zones
 
 
 def _proposals() -> QuerySet[Proposal]:
@@ -426,3 +427,14 @@ def upcoming_meetings(*, user: AnyUser, processes: Sequence[Process], limit: int
             _visible_in(user, processes), status=Meeting.Status.CONFIRMED, ends_at__gte=clock.now()
         ).order_by("starts_at", "pk")[:limit]
     )
+
+
+def known_venue_zones(*, process: Process) -> dict[str, str]:
+    """Venue (case-folded) -> its zone, where one is known: the venues of this process's proposals
+    (the latest zone given for each), and cities whose name is a zone's ("Baku" -> Asia/Baku).
+    The proposal form fills the zone in from these; anything else it asks."""
+    known = dict(city_zones())
+    rows = Proposal.objects.filter(process=process).order_by("created_at", "pk").values_list("venue", "timezone")[:500]
+    for venue, zone in rows:
+        known[" ".join(venue.split()).casefold()] = zone
+    return known

@@ -491,3 +491,9 @@ def _online_link(link: str, modality: str, errors: list[FieldError]) -> str:
         errors.append(FieldError("online_link", _("give the link as one https:// address")))
         return ""
     return link
+
+
+@functools.cache
+def city_zones() -> dict[str, str]:
+    """City (case-folded) -> the zone named after it ("baku" -> Asia/Baku)."""
+    return {zone.rsplit("/", 1)[-1].replace("_", " ").casefold(): zone for zone in venue_zones() if "/" in zone}

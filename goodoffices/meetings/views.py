@@ -31,7 +31,7 @@ from .calendar import calendar_for
 from .forms import SLOT_ROWS, HeldForm, MailPreferenceForm, ProposalForm, ReasonForm, TextForm
 from .joint import audience_words, names_joined, parties_of
 from .models import CalendarFeed, Communique, Meeting
-from .terms import ProposalTerms
+from .terms import ProposalTerms, venue_zones
 
 
 @login_required
@@ -128,6 +128,8 @@ def proposal_create(request: HttpRequest, process_id: int) -> HttpResponse:
         request,
         "meetings/proposal_form.html",
         {
+            "zones": venue_zones(),
+            "known_venues": selectors.known_venue_zones(process=process),
             "process": process,
             "form": form,
             "parent": parent,
