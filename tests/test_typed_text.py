@@ -108,6 +108,15 @@ TYPED = [
     Typed("head_a", "post", lambda c: PROPOSALS.format(_process(c)), _proposal_body, ("venue",), "venue", True),
     Typed("head_a", "post", lambda c: PROPOSALS.format(_process(c)), _proposal_body, ("agenda", 0), "agenda[0]", True),
     Typed(
+        "head_a",
+        "post",
+        lambda c: PROPOSALS.format(_process(c)),
+        lambda c: proposal_body(modality="virtual", online_link="https://meet.example.org/talks"),
+        ("online_link",),
+        "online_link",
+        True,
+    ),
+    Typed(
         "head_b",
         "post",
         lambda c: f"/api/v1/proposals/{c.proposal.pk}/counter",
@@ -339,6 +348,7 @@ def test_the_guard_every_typed_text_of_the_api_is_tried(world):
         ("ProposalIn", "title"),
         ("ProposalIn", "venue"),
         ("ProposalIn", "agenda"),
+        ("ProposalIn", "online_link"),
         ("ReasonIn", "reason"),
         ("HeldIn", "outcomes"),
         ("TextIn", "text"),

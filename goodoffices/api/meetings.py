@@ -61,6 +61,10 @@ class ProposalIn(Input):
     # The parties are asked to answer by then: in the future, inside the mandate's term, before the
     # first slot; without an offset, venue time. Left out: no deadline.
     reply_by: datetime = optional(strict=False)
+    # Minutes per agenda item (an item of ``agenda`` -> 5 to 480).
+    durations: dict[Annotated[str, TOPIC], int] = optional(max_length=terms.MAX_AGENDA)
+    # For virtual and hybrid meetings: the https:// link to join, shown to the plenary only.
+    online_link: Annotated[str, line(terms.MAX_LINK, required=False)] = optional()
     # Every party of the process; null or left out: every party.
     invited: list[int] | None = Field(default=None, max_length=50)
 
@@ -89,6 +93,11 @@ class ProposalOut(Schema):
     decline_reason: str
     meeting: int | None
     reply_by: datetime | None
+    durations: dict[str, int]
+    languages: list[str]
+    interpretation: bool
+    delegation_size: int
+    online_link: str
     # Party id -> the lowest slot index of each readiness you may see (kept from when a party
     # named one slot); ``readiness_slots`` has every slot.
     my_readiness: dict[str, int]
@@ -177,6 +186,12 @@ class MeetingOut(Schema):
     venue: str
     timezone: str
     agenda: list[str]
+    durations: dict[str, int]
+    languages: list[str]
+    interpretation: bool
+    delegation_size: int
+    # For the plenary only: empty for anyone else.
+    online_link: str
     starts_at: datetime
     ends_at: datetime
     status: str
@@ -226,6 +241,11 @@ def proposal_out(view: selectors.ProposalView) -> ProposalOut:
         decline_reason=proposal.decline_reason,
         meeting=view.meeting_id,
         reply_by=proposal.reply_by,
+        durations=proposal.durations,
+        languages=proposal.languages,
+        interpretation=proposal.interpretation,
+        delegation_size=proposal.delegation_size,
+        online_link=proposal.online_link,
         my_readiness={str(party): min(slots) for party, slots in view.readiness.items() if slots},
         readiness_slots={str(party): list(slots) for party, slots in view.readiness.items()},
     )
@@ -257,6 +277,11 @@ def meeting_out(view: selectors.MeetingView) -> MeetingOut:
         venue=meeting.venue,
         timezone=meeting.timezone,
         agenda=meeting.agenda,
+        durations=meeting.durations,
+        languages=meeting.languages,
+        interpretation=meeting.interpretation,
+        delegation_size=meeting.delegation_size,
+        online_link=view.online_link,
         starts_at=meeting.starts_at,
         ends_at=meeting.ends_at,
         status=meeting.status,
@@ -277,7 +302,8 @@ def _meeting(request: HttpRequest, meeting_id: int) -> MeetingOut:
 
 def _terms(payload: ProposalIn) -> ProposalTerms:
     return ProposalTerms.of(
-        **payload.model_dump(exclude={"slots"}),
+        # Left out (None): the terms' own defaults.
+        **payload.model_dump(exclude={"slots"}, exclude_none=True),
         slots=[SlotIn(s.starts_at, s.ends_at) for s in payload.slots],
     )
 

@@ -13,7 +13,16 @@ from goodoffices.processes.models import Process
 
 from .models import MeetingFormat, Modality
 from .services.common import MAX_REASON, MAX_TEXT
-from .terms import MAX_SLOTS, MAX_TITLE, MAX_VENUE, ProposalTerms, SlotIn, venue_zones
+from .terms import (
+    MAX_LINK,
+    MAX_MINUTES,
+    MAX_SLOTS,
+    MAX_TITLE,
+    MAX_VENUE,
+    MIN_MINUTES,
+    ProposalTerms,
+    SlotIn,
+)
 
 SLOT_ROWS = 3
 # What a datetime-local input shows and takes.
@@ -56,22 +65,41 @@ class ProposalForm(forms.Form):
     format = forms.ChoiceField(label=_("Format"), choices=MeetingFormat.choices)
     modality = forms.ChoiceField(label=_("In person or online"), choices=Modality.choices)
     venue = forms.CharField(label=_("Venue"), max_length=MAX_VENUE, required=False)
-    timezone = forms.ChoiceField(label=_("Venue time zone"), required=False)
+    # A searchable list of the zones of places (a datalist): typing "Baku" finds Asia/Baku.
+    timezone = forms.CharField(
+        label=_("Venue time zone"),
+        required=False,
+        max_length=64,
+        help_text=_("Type a city or region to search the zones; it is filled in from a venue that is known."),
+        widget=forms.TextInput(attrs={"list": "venue-zones", "autocomplete": "off", "spellcheck": "false"}),
+    )
     agenda = TopicsField(
         label=_("Agenda (within the mandate's scope)"), widget=forms.CheckboxSelectMultiple, required=False
     )
     delegation_size = forms.IntegerField(label=_("Delegation size per party"), min_value=1, max_value=50, initial=5)
     interpretation = forms.BooleanField(label=_("Interpretation provided"), required=False)
+    online_link = forms.CharField(
+        label=_("Link to join online (virtual and hybrid meetings)"),
+        required=False,
+        max_length=MAX_LINK,
+        help_text=_("Shown only to the parties and the mediators."),
+        widget=forms.URLInput,
+    )
 
     def __init__(
         self, *args: object, process: Process, slot_rows: int = SLOT_ROWS, for_party: bool = False, **kwargs: object
     ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.slot_rows = max(SLOT_ROWS, min(slot_rows, MAX_SLOTS))
-        self.fields["agenda"].choices = [(t, t) for t in process.mandate_version.scope]  # type: ignore[attr-defined]
-        # Nothing is chosen for the proposer: the first entry asks.
-        zones = [("", _("Choose the venue's time zone")), *((z, z) for z in venue_zones())]
-        self.fields["timezone"].choices = zones  # type: ignore[attr-defined]
+        self.topics = list(process.mandate_version.scope)
+        self.fields["agenda"].choices = [(t, t) for t in self.topics]  # type: ignore[attr-defined]
+        for i, topic in enumerate(self.topics):
+            self.fields[f"minutes_{i}"] = forms.IntegerField(
+                label=_("Minutes for “%(topic)s” (optional)") % {"topic": topic},
+                required=False,
+                min_value=MIN_MINUTES,
+                max_value=MAX_MINUTES,
+            )
         for i in range(self.slot_rows):
             required = i == 0
             self.fields[f"slot{i}_start"] = VenueTimeField(
@@ -114,6 +142,9 @@ class ProposalForm(forms.Form):
             if index >= self.slot_rows:
                 return None
             return f"slot{index}_end" if slot[2] == "ends_at" else f"slot{index}_start"
+        duration = re.fullmatch(r"durations\[(.*)\]", name)
+        if duration is not None and duration[1] in self.topics:
+            return f"minutes_{self.topics.index(duration[1])}"
         base = name.split("[", 1)[0]
         return base if base in self.fields else None
 
@@ -137,6 +168,7 @@ class ProposalForm(forms.Form):
             "agenda": list(terms.agenda),
             "delegation_size": terms.delegation_size,
             "interpretation": terms.interpretation,
+            "online_link": terms.online_link,
         }
 
     def terms(self) -> ProposalTerms:
@@ -157,6 +189,12 @@ class ProposalForm(forms.Form):
             delegation_size=data["delegation_size"],
             interpretation=data["interpretation"],
             reply_by=data.get("reply_by"),
+            durations={
+                topic: data[f"minutes_{i}"]
+                for i, topic in enumerate(self.topics)
+                if data.get(f"minutes_{i}") is not None and topic in data["agenda"]
+            },
+            online_link=data.get("online_link") or "",
             slots=slots,
         )
 

@@ -47,6 +47,10 @@ class Proposal(models.Model):
     delegation_size = models.PositiveSmallIntegerField(_("delegation size per party"), default=5)
     languages = models.JSONField(_("languages"), default=list)
     interpretation = models.BooleanField(_("interpretation provided"), default=False)
+    # Minutes per agenda item, where the proposer gave them.
+    durations = models.JSONField(_("minutes per agenda item"), default=dict, blank=True)
+    # Where a virtual or hybrid meeting is joined: for the plenary only.
+    online_link = models.URLField(_("link to join online"), max_length=500, blank=True)
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     proposing_party = models.ForeignKey(
         "processes.Party", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -110,9 +114,17 @@ class Meeting(models.Model):
     venue = models.CharField(max_length=200)
     timezone = models.CharField(max_length=64)
     agenda = models.JSONField(default=list)
+    durations = models.JSONField(default=dict, blank=True)
+    languages = models.JSONField(default=list, blank=True)
+    interpretation = models.BooleanField(default=False)
+    delegation_size = models.PositiveSmallIntegerField(default=5)
+    # For the plenary only, whoever else later sees the meeting.
+    online_link = models.URLField(max_length=500, blank=True)
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.CONFIRMED)
+    # The calendar entry's SEQUENCE (RFC 5545): raised on every change a calendar must show.
+    sequence = models.PositiveIntegerField(default=0)
     status_reason = models.TextField(blank=True)
     attendance = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     outcomes = models.TextField(blank=True)

@@ -30,6 +30,7 @@ from goodoffices.processes.models import Process
 
 from .models import Communique, Meeting, Notification, Proposal
 from .slots import option_slots
+from .terms import city_zones
 
 
 def _proposals() -> QuerySet[Proposal]:
@@ -242,6 +243,8 @@ class MeetingView:
     meeting: Meeting
     # The proposal behind it stays with the plenary: others get no id to probe.
     proposal_id: int | None
+    # The link to join online is the plenary's too, whoever later sees the meeting.
+    online_link: str
     # Draft minutes are for the plenary; approved minutes go wherever the meeting goes.
     minutes_visible: bool
     minutes: str
@@ -286,7 +289,10 @@ def meeting_views(*, user: AnyUser, meetings: Sequence[Meeting], process: Proces
         views.append(
             MeetingView(
                 meeting=meeting,
-                proposal_id=meeting.proposal_id if can(user, Permission.PROPOSAL_REFERENCE_VIEW, meeting) else None,
+                proposal_id=meeting.proposal_id
+                if (plenary := can(user, Permission.PROPOSAL_REFERENCE_VIEW, meeting))
+                else None,
+                online_link=meeting.online_link if plenary else "",
                 minutes_visible=minutes_visible,
                 minutes=meeting.minutes if minutes_visible else "",
                 minutes_status=meeting.minutes_status if minutes_visible else Meeting.MinutesStatus.NONE,
@@ -421,3 +427,14 @@ def upcoming_meetings(*, user: AnyUser, processes: Sequence[Process], limit: int
             _visible_in(user, processes), status=Meeting.Status.CONFIRMED, ends_at__gte=clock.now()
         ).order_by("starts_at", "pk")[:limit]
     )
+
+
+def known_venue_zones(*, process: Process) -> dict[str, str]:
+    """Venue (case-folded) -> its zone, where one is known: the venues of this process's proposals
+    (the latest zone given for each), and cities whose name is a zone's ("Baku" -> Asia/Baku).
+    The proposal form fills the zone in from these; anything else it asks."""
+    known = dict(city_zones())
+    rows = Proposal.objects.filter(process=process).order_by("created_at", "pk").values_list("venue", "timezone")[:500]
+    for venue, zone in rows:
+        known[" ".join(venue.split()).casefold()] = zone
+    return known

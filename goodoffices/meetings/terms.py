@@ -7,7 +7,7 @@ broken rule with its field.
 
 import functools
 import zoneinfo
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -26,6 +26,8 @@ MAX_AGENDA = 20
 MAX_TITLE = 200
 MAX_VENUE = 200
 MIN_DELEGATION, MAX_DELEGATION = 1, 50
+MIN_MINUTES, MAX_MINUTES = 5, 480
+MAX_LINK = 500
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,10 @@ class ProposalTerms:
     interpretation: bool = False
     # The parties are asked to answer by then (None: no deadline); a naive value is venue time.
     reply_by: datetime | None = None
+    # Minutes per agenda item (topic -> minutes), where given.
+    durations: Mapping[str, int] = field(default_factory=dict)
+    # Where a virtual or hybrid meeting is joined (shown to the plenary only).
+    online_link: str = ""
     # None: every party of the process is invited (the only valid answer today, checked when given).
     invited: tuple[int, ...] | None = field(default=None, compare=False)
 
@@ -80,6 +86,8 @@ class ProposalTerms:
             delegation_size=proposal.delegation_size,
             languages=tuple(proposal.languages),
             interpretation=proposal.interpretation,
+            durations=dict(proposal.durations),
+            online_link=proposal.online_link,
         )
 
     def model_fields(self) -> dict[str, Any]:
@@ -95,6 +103,8 @@ class ProposalTerms:
             "languages": list(self.languages),
             "interpretation": self.interpretation,
             "reply_by": self.reply_by,
+            "durations": dict(self.durations),
+            "online_link": self.online_link,
         }
 
     def validated(self, process: Process) -> "ProposalTerms":
@@ -124,6 +134,8 @@ class ProposalTerms:
         _check_venue(process, venue, errors)
         _check_invited(process, self.invited, errors)
         agenda = _agenda(process, self.agenda, errors)
+        durations = _durations(self.durations, agenda, errors)
+        online_link = _online_link(self.online_link, self.modality, errors)
         if not MIN_DELEGATION <= self.delegation_size <= MAX_DELEGATION:
             errors.append(
                 FieldError(
@@ -147,6 +159,8 @@ class ProposalTerms:
             languages=languages,
             slots=slots,
             reply_by=reply_by,
+            durations=durations,
+            online_link=online_link,
             invited=self.invited,
         )
 
@@ -437,3 +451,49 @@ def _reply_by(
     elif slots and instant > min(slot.starts_at for slot in slots):
         errors.append(FieldError("reply_by", _("the answer deadline must come before the first slot begins")))
     return instant
+
+
+def _durations(durations: Mapping[str, int], agenda: tuple[str, ...], errors: list[FieldError]) -> dict[str, int]:
+    """Minutes per agenda item: each an item of the agenda, between MIN_MINUTES and MAX_MINUTES."""
+    topics = {topic.casefold(): topic for topic in agenda}
+    cleaned: dict[str, int] = {}
+    for item, minutes in durations.items():
+        topic = topics.get((item or "").strip().casefold())
+        name = f"durations[{item}]"
+        if topic is None:
+            errors.append(FieldError(name, _("“%(item)s” is not an item of this agenda") % {"item": item}))
+        elif not isinstance(minutes, int) or not MIN_MINUTES <= minutes <= MAX_MINUTES:
+            errors.append(
+                FieldError(
+                    name,
+                    _("an agenda item takes between %(min)s and %(max)s minutes")
+                    % {"min": MIN_MINUTES, "max": MAX_MINUTES},
+                )
+            )
+        else:
+            cleaned[topic] = minutes
+    return cleaned
+
+
+def _online_link(link: str, modality: str, errors: list[FieldError]) -> str:
+    """A link to join a virtual or hybrid meeting: one https address."""
+    if not (link or "").strip():
+        return ""
+    try:
+        link = text.single_line(link, "online_link", MAX_LINK)
+    except Invalid as exc:
+        errors.extend(exc.errors)
+        return ""
+    if modality == Modality.IN_PERSON:
+        errors.append(FieldError("online_link", _("a meeting in person has no link to join online")))
+        return ""
+    if len(link) > MAX_LINK or not link.startswith("https://") or any(ch.isspace() for ch in link):
+        errors.append(FieldError("online_link", _("give the link as one https:// address")))
+        return ""
+    return link
+
+
+@functools.cache
+def city_zones() -> dict[str, str]:
+    """City (case-folded) -> the zone named after it ("baku" -> Asia/Baku)."""
+    return {zone.rsplit("/", 1)[-1].replace("_", " ").casefold(): zone for zone in venue_zones() if "/" in zone}

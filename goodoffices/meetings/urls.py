@@ -10,6 +10,7 @@ urlpatterns = [
     path("proposals/<int:proposal_id>/decline/", views.proposal_decline, name="proposal_decline"),
     path("proposals/<int:proposal_id>/withdraw/", views.proposal_withdraw, name="proposal_withdraw"),
     path("meetings/<int:meeting_id>/", views.meeting_detail, name="meeting"),
+    path("meetings/<int:meeting_id>/calendar.ics", views.meeting_calendar, name="meeting_calendar"),
     path("meetings/<int:meeting_id>/held/", views.meeting_hold, name="meeting_hold"),
     path("meetings/<int:meeting_id>/postpone/", views.meeting_postpone, name="meeting_postpone"),
     path("meetings/<int:meeting_id>/cancel/", views.meeting_cancel, name="meeting_cancel"),

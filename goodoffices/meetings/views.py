@@ -31,7 +31,7 @@ from .calendar import calendar_for
 from .forms import SLOT_ROWS, HeldForm, MailPreferenceForm, ProposalForm, ReasonForm, TextForm
 from .joint import audience_words, names_joined, parties_of
 from .models import CalendarFeed, Communique, Meeting
-from .terms import ProposalTerms
+from .terms import ProposalTerms, venue_zones
 
 
 @login_required
@@ -128,6 +128,8 @@ def proposal_create(request: HttpRequest, process_id: int) -> HttpResponse:
         request,
         "meetings/proposal_form.html",
         {
+            "zones": venue_zones(),
+            "known_venues": selectors.known_venue_zones(process=process),
             "process": process,
             "form": form,
             "parent": parent,
@@ -638,9 +640,29 @@ def calendar_feed(request: HttpRequest, secret: str) -> HttpResponse:
     )
     if feed is None or not feed.user.is_active or two_factor_missing(feed.user):
         raise Http404
-    meetings = selectors.meeting_list(user=feed.user).exclude(status=Meeting.Status.CANCELLED)
+    # Cancelled meetings stay, as CANCELLED: a calendar that holds one then removes it.
+    meetings = selectors.meeting_list(user=feed.user)
     response = HttpResponse(
-        calendar_for(meetings, request.build_absolute_uri("/")), content_type="text/calendar; charset=utf-8"
+        calendar_for(meetings, request.build_absolute_uri("/"), _link_for(feed.user)),
+        content_type="text/calendar; charset=utf-8",
     )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _link_for(user: User) -> Callable[[Meeting], str]:
+    """The link to join a meeting, for a reader who may see it (the plenary)."""
+    return lambda meeting: meeting.online_link if can(user, Permission.PROPOSAL_REFERENCE_VIEW, meeting) else ""
+
+
+@login_required
+def meeting_calendar(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """One meeting's own .ics, for whoever may see the meeting."""
+    meeting = visible_or_404(lambda: selectors.meeting_get(user=request.user, meeting_id=meeting_id))
+    response = HttpResponse(
+        calendar_for([meeting], request.build_absolute_uri("/"), _link_for(signed_in(request))),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
     response["Cache-Control"] = "private, no-store"
     return response

@@ -37,9 +37,9 @@ def propose(page: Page, title: str, topics: list[str], days: int, *, ready: bool
     page.get_by_label("Title").fill(title)
     page.get_by_label("Format").select_option("direct")
     page.get_by_label("Venue:", exact=True).fill("Geneva")
-    page.get_by_label("Venue time zone").select_option("Europe/Zurich")
+    page.get_by_label("Venue time zone").fill("Europe/Zurich")
     for topic in topics:
-        page.get_by_label(topic).check()
+        page.get_by_role("checkbox", name=topic).check()
     page.get_by_label("Slot 1 starts (venue time)").fill(_when(days, 10))
     page.get_by_label("Slot 1 ends (venue time)").fill(_when(days, 13))
     page.get_by_label("My party is ready for every slot I propose").set_checked(ready)

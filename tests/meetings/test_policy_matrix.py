@@ -232,6 +232,15 @@ CASES = [
     ),
     Case("web:meeting", "get", lambda w, s: f"/meetings/{s.held.pk}/", ADMITTED, 200, ADMITTED, api=False),
     Case(
+        "web:meeting_calendar",
+        "get",
+        lambda w, s: f"/meetings/{s.confirmed.pk}/calendar.ics",
+        PLENARY,
+        200,
+        PLENARY,
+        api=False,
+    ),
+    Case(
         "web:meeting_hold",
         "post",
         lambda w, s: f"/meetings/{s.confirmed.pk}/held/",

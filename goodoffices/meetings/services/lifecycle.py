@@ -45,7 +45,8 @@ def meeting_hold(*, actor: User, meeting: Meeting, attendance: list[User], outco
     locked.outcomes = outcomes
     locked.held_at = clock.now()
     locked.audience = locked.process.mandate_version.held_meetings_audience
-    locked.save(update_fields=["status", "outcomes", "held_at", "audience"])
+    locked.sequence += 1
+    locked.save(update_fields=["status", "outcomes", "held_at", "audience", "sequence"])
     locked.attendance.set(attendance)
     event_record(
         kind=EventKind.MEETING_HELD,
@@ -75,7 +76,9 @@ def _meeting_stop(*, actor: User, meeting: Meeting, reason: str, status: Meeting
     locked = meeting_for_update(meeting, Meeting.Status.CONFIRMED)
     locked.status = status
     locked.status_reason = reason
-    locked.save(update_fields=["status", "status_reason"])
+    # Calendars that hold the meeting show the change (a cancelled meeting stays, as CANCELLED).
+    locked.sequence += 1
+    locked.save(update_fields=["status", "status_reason", "sequence"])
     event_record(
         kind=kind,
         actor=actor,

@@ -30,6 +30,9 @@ def _payload(proposal: Proposal, terms: ProposalTerms) -> dict[str, object]:
         "timezone": terms.timezone,
         "agenda": list(terms.agenda),
         "slots": [{"starts_at": s.starts_at.isoformat(), "ends_at": s.ends_at.isoformat()} for s in terms.slots],
+        "durations": dict(terms.durations),
+        "online_link": terms.online_link,
+        "reply_by": terms.reply_by.isoformat() if terms.reply_by else None,
         "parent": proposal.parent_id,
         "reschedules": proposal.reschedules_id,
     }

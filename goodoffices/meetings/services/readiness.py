@@ -114,6 +114,11 @@ def _meeting_confirm(proposal: Proposal, slot: ProposalSlot) -> Meeting:
         venue=proposal.venue,
         timezone=proposal.timezone,
         agenda=proposal.agenda,
+        durations=proposal.durations,
+        languages=proposal.languages,
+        interpretation=proposal.interpretation,
+        delegation_size=proposal.delegation_size,
+        online_link=proposal.online_link,
         starts_at=slot.starts_at,
         ends_at=slot.ends_at,
     )
