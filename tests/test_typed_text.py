@@ -7,6 +7,7 @@ public feed declares its summaries as plain text and never fails on a stored tex
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 from typing import Any
 
@@ -68,6 +69,27 @@ class Context:
     @cached_property
     def newcomer(self) -> User:
         return make_user("newcomer")
+
+    @cached_property
+    def commitment(self) -> Any:
+        from .monitoring.factories import Spec, make_agreement
+
+        agreement = make_agreement(self.world.process, [Spec("1", self.world.party_a, "Open the road")])
+        return agreement.commitments.get()
+
+    @cached_property
+    def report(self) -> Any:
+        from goodoffices.monitoring.services import report_file
+
+        return report_file(
+            actor=self.world.monitor,
+            commitment=self.commitment,
+            observed_on=date(2024, 1, 10),
+            status=1,
+            breach=False,
+            summary="The road is closed.",
+            audience_name="public",
+        )
 
 
 @dataclass(frozen=True)
@@ -282,6 +304,38 @@ TYPED = [
         "label",
         True,
     ),
+    *[
+        Typed(
+            "monitor",
+            "post",
+            lambda c: f"/api/v1/commitments/{c.commitment.pk}/reports",
+            lambda c: {
+                "observed_on": "2024-01-10",
+                "status": 1,
+                "breach": False,
+                "summary": "The road is closed at the checkpoint.",
+                "audience": "public",
+                "sources": [{"url": "https://example.org/news/1", "title": "A news report", "read_on": "2024-01-11"}],
+            },
+            path,
+            field,
+            single,
+        )
+        for path, field, single in [
+            (("summary",), "summary", False),
+            (("sources", 0, "url"), "sources[0].url", True),
+            (("sources", 0, "title"), "sources[0].title", True),
+        ]
+    ],
+    Typed(
+        "head_a",
+        "post",
+        lambda c: f"/api/v1/reports/{c.report.pk}/responses",
+        lambda c: {"kind": "response", "body": "The road opens next week."},
+        ("body",),
+        "body",
+        False,
+    ),
 ]
 
 
@@ -368,6 +422,10 @@ def test_the_guard_every_typed_text_of_the_api_is_tried(world):
         ("AmendmentIn", "scope"),
         ("AmendmentIn", "tasks"),
         ("SigningKeyIn", "label"),
+        ("ReportIn", "summary"),
+        ("SourceIn", "url"),
+        ("SourceIn", "title"),
+        ("ResponseIn", "body"),
     }
     assert typed_texts == tried
 

@@ -136,11 +136,13 @@ def _parsed(request: HttpRequest, schema: type[S], part: str) -> tuple[S, list[U
     else:
         raise HttpError(415, f"send application/json, or multipart/form-data with the part {part!r} and evidence files")
     try:
-        json.loads(raw)
+        data = json.loads(raw)
     except ValueError:
         raise HttpError(400, "the request body is not valid JSON") from None
     try:
-        return schema.model_validate_json(raw), uploads
+        # Validated as the API's other bodies are (parsed, then the model), so that the text checks
+        # see every string, a lone surrogate included, and name its field.
+        return schema.model_validate(data), uploads
     except PydanticError as exc:
         raise ValidationError(
             [{"loc": ("body", *e["loc"]), "msg": e["msg"]} for e in exc.errors(include_url=False)]
