@@ -5,7 +5,7 @@ plain text and a language that matches its words. Nothing unpublished is found b
 
 import html
 
-import feedparser
+import feedparser  # type: ignore[import-untyped]  # feedparser ships no type information
 import pytest
 
 from goodoffices.meetings import services
