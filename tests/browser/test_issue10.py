@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from .test_journeys import sign_in
 
@@ -47,7 +47,7 @@ def test_focus_goes_to_the_first_error_then_to_what_happened(person, demo_url: s
     assert _focused(a) == "messages"
 
 
-NARROW = {"width": 390, "height": 844}
+NARROW: ViewportSize = {"width": 390, "height": 844}
 
 
 def _pages(demo_url: str) -> list[str]:
