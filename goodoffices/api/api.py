@@ -1,7 +1,7 @@
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest
-from ninja import NinjaAPI, Router
+from ninja import Router
 from ninja.errors import HttpError
 
 from goodoffices.accounts.models import User
@@ -17,7 +17,7 @@ from .processes import router as processes_router
 from .schemas import MeOut, TokenIn, TokenOut
 from .texts import router as texts_router
 
-api = NinjaAPI(
+api = problems.ProblemsAPI(
     title="Good Offices API",
     version="1",
     description="Mandated, mediated dialogue between the parties to a dispute. "
