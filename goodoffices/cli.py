@@ -19,6 +19,35 @@ def _client_command(args: list[str]) -> tuple[str, list[str]] | None:
     return None
 
 
+def _demo_port(args: list[str]) -> int | None:
+    for i, arg in enumerate(args):
+        value = args[i + 1] if arg == "--port" and i + 1 < len(args) else arg.removeprefix("--port=")
+        if (arg == "--port" or arg.startswith("--port=")) and value.isdigit():
+            return int(value)
+    return None
+
+
+def _demo_addresses(args: list[str]) -> None:
+    """The demo's links (e-mails, calendar links, the ledger's origin) name the address and port it
+    serves on, unless the environment says otherwise. A data directory whose log already has a key
+    keeps that key's origin: a log's origin never changes under its verifiers."""
+    port = _demo_port(args) or 8000
+    os.environ.setdefault("GOODOFFICES_SITE_URL", f"http://127.0.0.1:{port}")
+    if "GOODOFFICES_LEDGER_ORIGIN" in os.environ:
+        return
+    key = os.environ.get("GOODOFFICES_LEDGER_KEY_FILE") or os.path.join(
+        os.environ["GOODOFFICES_DATA_DIR"], "ledger.key"
+    )
+    try:
+        with open(key, encoding="utf-8") as f:
+            # A note signer key: PRIVATE+KEY+<origin>+<hash>+<key>.
+            parts = f.read().strip().split("+")
+    except OSError:
+        parts = []
+    origin = parts[2] if len(parts) == 5 and parts[:2] == ["PRIVATE", "KEY"] else f"127.0.0.1:{port}/ledger"
+    os.environ["GOODOFFICES_LEDGER_ORIGIN"] = origin
+
+
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     client = _client_command(args)
@@ -37,6 +66,7 @@ def main(argv: list[str] | None = None) -> None:
             del args[i : i + 2]
         else:
             os.environ.setdefault("GOODOFFICES_DATA_DIR", os.path.abspath("var"))
+        _demo_addresses(args)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "goodoffices.settings")
     from django.core.management import execute_from_command_line
 

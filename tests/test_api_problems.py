@@ -3,6 +3,7 @@ operations raise, but a method not allowed, a route that does not exist, a body 
 malformed, a lock-out and a server error."""
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -23,7 +24,8 @@ def _is_problem(response, status: int) -> dict[str, Any]:
     problem: dict[str, Any] = json.loads(response.content)
     assert {"type", "title", "status", "detail", "instance"} <= set(problem)
     assert problem["status"] == status
-    assert problem["type"].startswith("https://")
+    # The page that explains the problem, on this platform (issue 10, item 13).
+    assert re.fullmatch(r"https?://[^/]+/problems/[a-z-]+/", problem["type"]), problem["type"]
     assert problem["title"]
     assert problem["detail"]
     return problem

@@ -214,4 +214,10 @@ def test_the_demo_runs_the_worker_beside_its_server_and_stops_it_with_the_server
         while wanted not in log.read_text().replace("\n ", " "):
             assert time.monotonic() < deadline, "the worker never sent the notice:\n" + log.read_text()
             time.sleep(0.2)
-    assert "Worker stopped." in log.read_text()
+        proposal_id = max(p["id"] for p in _call(url + f"/api/v1/processes/{process_id}/proposals", token)["items"])  # type: ignore[index]
+    printed = log.read_text()
+    assert "Worker stopped." in printed
+    # Issue 10, item 12: the demo's links name the address and port it serves on.
+    port = url.rsplit(":", 1)[1]
+    assert f"Open it in Good Offices: {url}/proposals/{proposal_id}/" in printed
+    assert f"goodoffices ledger verify --log {url}/ledger --key 127.0.0.1:{port}/ledger+" in printed

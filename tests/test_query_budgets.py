@@ -68,6 +68,8 @@ def _endpoints() -> list[Endpoint]:
         page("caucus", "delegate_a", lambda w, s: f"/processes/{w.process.pk}/caucus/{w.party_a.pk}/"),
         page("register", "anonymous", lambda w, s: "/register/"),
         page("register feed", "anonymous", lambda w, s: "/register/feed.atom"),
+        page("register print", "anonymous", lambda w, s: "/register/print/"),
+        page("register search", "anonymous", lambda w, s: f"/register/?q=Held&year=2026&process={w.process.pk}"),
         page("notifications", "head_b", lambda w, s: "/notifications/"),
         page("delegation", "head_a", lambda w, s: f"/processes/{w.process.pk}/parties/{w.party_a.pk}/"),
         page("appointments", "operator", lambda w, s: f"/processes/{w.process.pk}/appointments/"),

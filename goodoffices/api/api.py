@@ -3,9 +3,8 @@ from typing import Any
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest
-from ninja import NinjaAPI, Router
+from ninja import Router
 from ninja.errors import HttpError
-from ninja.openapi.schema import OpenAPISchema
 
 from goodoffices.accounts.models import User
 from goodoffices.accounts.services import api_token_create, totp_verify
@@ -25,11 +24,11 @@ from .schemas import MeOut, TokenIn, TokenOut
 from .texts import router as texts_router
 
 
-class GoodOfficesAPI(NinjaAPI):
+class GoodOfficesAPI(problems.ProblemsAPI):
     """The schemas of the request bodies an operation reads itself (as JSON, or from a multipart part
     beside its files) are in the description's components too, so that their ``$ref`` resolves."""
 
-    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> OpenAPISchema:
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None) -> Any:
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         schema["components"]["schemas"].update(body_schemas())
         return schema

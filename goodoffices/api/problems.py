@@ -11,7 +11,8 @@ from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
-from django.core.exceptions import RequestDataTooBig
+from django.conf import settings
+from django.core.exceptions import DisallowedHost, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.translation import gettext
@@ -20,8 +21,9 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from goodoffices.lib.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge, translated
 
-PROBLEM_TYPE = "https://goodoffices.example/problems/"
 PROBLEM_JSON = "application/problem+json"
+# Each problem's ``type`` is the page that explains it (goodoffices/web/problems.py serves them).
+PROBLEMS_PATH = "/problems/"
 API_PREFIX = "/api/v1/"
 
 TITLES = {
@@ -39,6 +41,19 @@ TITLES = {
 }
 
 
+def problem_type(request: HttpRequest, status: int) -> str:
+    """The address of the page explaining a problem of this status, or ``about:blank`` (RFC 9457:
+    nothing beyond the status) for a status the platform does not explain."""
+    if status not in TITLES:
+        return "about:blank"
+    path = PROBLEMS_PATH + TITLES[status].lower().replace(" ", "-") + "/"
+    try:
+        return request.build_absolute_uri(path)
+    except (KeyError, DisallowedHost):
+        # A request with no host of its own (refused before it was read): the site's address.
+        return settings.SITE_URL.rstrip("/") + path
+
+
 def _title(status: int) -> str:
     if status in TITLES:
         return TITLES[status]
@@ -52,7 +67,7 @@ def problem_body(
     request: HttpRequest, *, status: int, title: str, detail: str, errors: list[dict[str, str]] | None = None
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "type": PROBLEM_TYPE + title.lower().replace(" ", "-"),
+        "type": problem_type(request, status),
         "title": title,
         "status": status,
         "detail": detail,
@@ -186,3 +201,82 @@ def install(api: NinjaAPI) -> None:
 
     for cls in early:
         api.exception_handler(cls)(refused_early)
+
+
+# OpenAPI: every operation documents the problems it may answer.
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "description": "An RFC 9457 problem: `type` is the address of a page explaining it.",
+    "type": "object",
+    "properties": {
+        "type": {"type": "string", "format": "uri", "description": "a page explaining the problem"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string", "description": "what happened, naming the field or the state"},
+        "instance": {"type": "string", "description": "the path asked"},
+        "errors": {
+            "type": "array",
+            "description": "for an invalid request: every field and the rule it breaks",
+            "items": {
+                "type": "object",
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+                "required": ["field", "message"],
+            },
+        },
+    },
+    "required": ["type", "title", "status", "detail", "instance"],
+}
+
+WHEN = {
+    400: "the body is not JSON, or not in a form the API takes",
+    401: "no valid token and no signed-in session",
+    403: "you may see the record but not do this to it",
+    404: "nothing here that you may see (what you may not see answers as what does not exist)",
+    405: "this address does not take this method",
+    409: "the record's state no longer allows this (decided, published, changed since you read it)",
+    413: "the body, or a text or file in it, is too large",
+    422: "a field breaks a rule; `errors` names each",
+    429: "too many attempts; wait as Retry-After says",
+    500: "the server could not answer; nothing is revealed",
+    503: "the database or the file store is unavailable; nothing was changed",
+}
+
+
+def _problems_of(method: str, operation: dict[str, Any]) -> list[int]:
+    codes = [400, 404, 405, 422, 429, 500, 503]
+    if operation.get("security"):
+        codes.append(401)
+    if method != "get":
+        codes += [403, 409, 413]
+    return sorted(codes)
+
+
+def document_problems(schema: dict[str, Any]) -> dict[str, Any]:
+    """Add to every operation of ``schema`` the problems it may answer, as application/problem+json
+    with the Problem schema and a link to each problem's page; its own answers stay as declared."""
+    schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    for path in schema.get("paths", {}).values():
+        for method, operation in path.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            responses = operation["responses"]
+            for code in _problems_of(method, operation):
+                slug = TITLES[code].lower().replace(" ", "-")
+                responses.setdefault(
+                    str(code),
+                    {
+                        "description": f"{TITLES[code]}: {WHEN[code]} (see {PROBLEMS_PATH}{slug}/)",
+                        "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+                    },
+                )
+    return schema
+
+
+class ProblemsAPI(NinjaAPI):
+    """The API whose OpenAPI schema documents every operation's problems."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        document_problems(schema)
+        return schema

@@ -110,6 +110,48 @@ def register_meetings() -> QuerySet[Meeting]:
     )
 
 
+@dataclass(frozen=True)
+class RegisterFilter:
+    """What a reader of the register narrows it to: a process, a year, words."""
+
+    process: int | None = None
+    year: int | None = None
+    words: str = ""
+
+    @property
+    def scope(self) -> str:
+        """The pagination scope: a cursor is good for the filter it was made under only."""
+        return f"register:{self.process or ''}:{self.year or ''}:{self.words}"
+
+
+def register_search(filters: RegisterFilter) -> QuerySet[Meeting]:
+    """The register narrowed by ``filters``: the words are searched in the title, the venue,
+    the process and the published communiqué."""
+    meetings = register_meetings()
+    if filters.process is not None:
+        meetings = meetings.filter(process_id=filters.process)
+    if filters.year is not None:
+        meetings = meetings.filter(starts_at__year=filters.year)
+    for word in filters.words.split()[:10]:
+        meetings = meetings.filter(
+            Q(title__icontains=word)
+            | Q(venue__icontains=word)
+            | Q(process__title__icontains=word)
+            | Q(communique__status=Communique.Status.PUBLISHED, communique__text__icontains=word)
+        )
+    return meetings
+
+
+def register_choices() -> tuple[list[tuple[int, str]], list[int]]:
+    """The processes and years that have entries on the register, to filter by."""
+    entries = register_meetings()
+    processes = sorted(
+        set(entries.values_list("process_id", "process__title").order_by()), key=lambda row: (row[1], row[0])
+    )
+    years = sorted({day.year for day in entries.dates("starts_at", "year")}, reverse=True)
+    return processes, years
+
+
 def register_meeting_get(*, meeting_id: int) -> Meeting:
     meeting = register_meetings().filter(pk=meeting_id).first()
     if meeting is None:

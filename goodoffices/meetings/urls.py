@@ -31,6 +31,7 @@ urlpatterns = [
     ),
     path("register/", views.register, name="register"),
     path("register/feed.atom", views.RegisterFeed(), name="register_feed"),
+    path("register/print/", views.register_print, name="register_print"),
     path("register/meetings/<int:meeting_id>/", views.register_meeting, name="register_meeting"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),

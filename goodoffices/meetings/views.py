@@ -6,8 +6,10 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
@@ -15,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -515,9 +518,51 @@ def declassification_consent(request: HttpRequest, meeting_id: int) -> HttpRespo
     )
 
 
+def _register_filter(request: HttpRequest) -> selectors.RegisterFilter:
+    """The register's filters from the address; what is not a number filters nothing."""
+    process, year = request.GET.get("process", ""), request.GET.get("year", "")
+    return selectors.RegisterFilter(
+        process=int(process) if process.isdigit() and len(process) < 10 else None,
+        year=int(year) if year.isdigit() and len(year) == 4 else None,
+        words=" ".join(request.GET.get("q", "").split())[:200],
+    )
+
+
 def register(request: HttpRequest) -> HttpResponse:
-    page = page_of(request, selectors.register_meetings(), order=("-starts_at", "-id"), scope="register")
-    return render(request, "meetings/register.html", {"meetings": page.items, "page": page})
+    """The public register: filters by process and year, search, and a print view of the same."""
+    filters = _register_filter(request)
+    page = page_of(request, selectors.register_search(filters), order=("-starts_at", "-id"), scope=filters.scope)
+    processes, years = selectors.register_choices()
+    query = urlencode(
+        {k: v for k, v in (("process", filters.process), ("year", filters.year), ("q", filters.words)) if v}
+    )
+    return render(
+        request,
+        "meetings/register.html",
+        {
+            "meetings": page.items,
+            "page": page,
+            "filters": filters,
+            "processes": processes,
+            "years": years,
+            "query": query,
+            "print_url": reverse("register_print") + (f"?{query}" if query else ""),
+        },
+    )
+
+
+PRINT_LIMIT = 200
+
+
+def register_print(request: HttpRequest) -> HttpResponse:
+    """The register as filtered, on paper: every entry (up to PRINT_LIMIT) with its communiqué."""
+    filters = _register_filter(request)
+    meetings = list(selectors.register_search(filters)[:PRINT_LIMIT])
+    return render(
+        request,
+        "meetings/register_print.html",
+        {"meetings": meetings, "filters": filters, "more": len(meetings) == PRINT_LIMIT},
+    )
 
 
 def register_meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
@@ -548,6 +593,14 @@ class RegisterFeed(Feed):  # type: ignore[type-arg]
     feed_type = PlainTextAtomFeed
     title = gettext_lazy("Good Offices: public register")
     subtitle = gettext_lazy("Held meetings and their joint communiqués")
+
+    @property
+    def language(self) -> str:  # type: ignore[override]
+        """The feed says the language of its own words: the reader's, where they are translated
+        into it, else English (a communiqué is in the words the parties published)."""
+        active = translation.get_language() or settings.LANGUAGE_CODE
+        translated = active.startswith("en") or str(self.title) != "Good Offices: public register"
+        return active if translated else "en"
 
     def link(self) -> str:
         return reverse("register")

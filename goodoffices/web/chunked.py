@@ -12,8 +12,11 @@ import json
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
+from wsgiref.util import application_uri
 
 from django.conf import settings
+
+from .problems import problem_path
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -88,7 +91,7 @@ class _Closing:
 
 def _too_large(environ: dict[str, Any], start_response: StartResponse, limit: int) -> Iterable[bytes]:
     problem = {
-        "type": "https://goodoffices.example/problems/content-too-large",
+        "type": application_uri(environ).rstrip("/") + problem_path("content-too-large"),
         "title": "Content too large",
         "status": 413,
         "detail": f"the request body is larger than the server accepts ({limit} bytes)",

@@ -16,6 +16,8 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.views import defaults
 
+from .problems import problem_path
+
 RETRY_AFTER_SECONDS = 30
 UNAVAILABLE = (OperationalError, InterfaceError, OSError)
 
@@ -29,7 +31,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
 def unavailable(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
         body = {
-            "type": "https://goodoffices.example/problems/service-unavailable",
+            "type": request.build_absolute_uri(problem_path("service-unavailable")),
             "title": "Service unavailable",
             "status": 503,
             "detail": "the database or the file store is unavailable right now; nothing was changed, try again later",

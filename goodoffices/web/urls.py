@@ -4,6 +4,8 @@ from . import views
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("problems/", views.problems, name="problems"),
+    path("problems/<slug:slug>/", views.problem, name="problem"),
     path("processes/<int:process_id>/", views.process_detail, name="process"),
     path("processes/<int:process_id>/mandate/", views.mandate_detail, name="mandate"),
     path("processes/<int:process_id>/activity/", views.activity, name="activity"),

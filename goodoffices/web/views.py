@@ -19,6 +19,7 @@ from goodoffices.processes.models import Appointment, DelegationMembership, Dele
 
 from .activity import activity_items, recent_activity, with_subjects
 from .forms import AmendmentForm, AppointmentForm, MemberForm
+from .problems import PROBLEMS
 from .shortcuts import attempt, page_of, process_context, visible_or_404
 
 logger = logging.getLogger(__name__)
@@ -254,3 +255,14 @@ def mandate_amend(request: HttpRequest, process_id: int) -> HttpResponse:
                 return redirect("mandate", process_id=process.pk)
             status = outcome.status
     return render(request, "web/mandate_amend.html", {**process_context(request, process), "form": form}, status=status)
+
+
+def problems(request: HttpRequest) -> HttpResponse:
+    """Every problem the API answers, explained: what each problem's ``type`` points to."""
+    return render(request, "web/problems.html", {"problems": PROBLEMS})
+
+
+def problem(request: HttpRequest, slug: str) -> HttpResponse:
+    if slug not in PROBLEMS:
+        raise Http404(_("Not found."))
+    return render(request, "web/problem.html", {"slug": slug, "problem": PROBLEMS[slug]})

@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from ..demo_server import demo_server
+from .axe import assert_accessible, violations
 from .test_journeys import sign_in
 
 # Issue 10: the journey is measured, and must not creep back up.
@@ -119,3 +120,62 @@ def test_main_journey(people: dict[str, Page], demo_url: str, page: Page) -> Non
     expect(page.get_by_role("link", name="Talks on the electricity line")).to_be_visible()
     print(f"main journey: {clicks.count} clicks")
     assert clicks.count <= CLICKS_AT_MOST
+
+
+def test_every_page_of_the_journey_passes_axe(browser: Browser, demo_url: str) -> None:
+    """No serious or critical WCAG A/AA violation on any page of the journey, as each person
+    sees it (axe-core, vendored in tests/browser/vendor)."""
+    pages = {
+        "stepanakert": [
+            "/dashboard/",
+            "/processes/1/",
+            "/processes/1/mandate/",
+            "/processes/1/meetings/",
+            "/processes/1/meetings/propose/",
+            "/processes/1/activity/",
+            "/notifications/",
+            "/notifications/settings/",
+            "/calendar/",
+        ],
+        "mediator": ["/dashboard/", "/processes/1/meetings/"],
+        "outsider": ["/dashboard/", "/register/", "/register/print/", "/problems/", "/problems/conflict/"],
+    }
+    for person, paths in pages.items():
+        context = browser.new_context()
+        page = context.new_page()
+        sign_in(page, demo_url, person)
+        for path in paths:
+            page.goto(demo_url + path)
+            assert_accessible(page, f"{person} {path}")
+        if person != "outsider":
+            # Each proposal and meeting the person may open from the meetings page.
+            page.goto(demo_url + "/processes/1/meetings/")
+            links = [
+                a.get_attribute("href")
+                for a in page.locator("main a[href^='/proposals/'], main a[href^='/meetings/']").all()
+            ]
+            for href in dict.fromkeys(h for h in links if h):
+                page.goto(demo_url + href)
+                assert_accessible(page, f"{person} {href}")
+        context.close()
+    # A refused form, with its errors shown.
+    context = browser.new_context()
+    page = context.new_page()
+    sign_in(page, demo_url, "baku")
+    page.goto(demo_url + "/processes/1/meetings/propose/")
+    page.get_by_role("button", name="Send the proposal").click()
+    assert_accessible(page, "refused proposal form")
+    page.goto(demo_url + "/register/")
+    page.get_by_role("link", name="Meeting of 1 March 2023").click()
+    assert_accessible(page, "register entry")
+    context.close()
+
+
+def test_the_axe_check_finds_what_it_should(page: Page, demo_url: str) -> None:
+    """The check itself: a page given an image without text and a nameless button fails it."""
+    page.goto(demo_url + "/register/")
+    assert violations(page) == []
+    page.evaluate(
+        "document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"x.png\"><button></button>')"
+    )
+    assert {v["id"] for v in violations(page)} >= {"image-alt", "button-name"}

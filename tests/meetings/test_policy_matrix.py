@@ -446,6 +446,7 @@ MATRIX_COVERS = {c.name for c in CASES} | {
     "api:register_meetings",
     "web:register",
     "web:register_feed",
+    "web:register_print",  # tests/meetings/test_register.py: public, like the register
     "web:register_meeting",
     "web:calendar_feed",  # tests/meetings/test_calendar.py: the secret is the credential
 }
