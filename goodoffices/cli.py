@@ -28,24 +28,16 @@ def _demo_port(args: list[str]) -> int | None:
 
 
 def _demo_addresses(args: list[str]) -> None:
-    """The demo's links (e-mails, calendar links, the ledger's origin) name the address and port it
-    serves on, unless the environment says otherwise. A data directory whose log already has a key
-    keeps that key's origin: a log's origin never changes under its verifiers."""
-    port = _demo_port(args) or 8000
-    os.environ.setdefault("GOODOFFICES_SITE_URL", f"http://127.0.0.1:{port}")
-    if "GOODOFFICES_LEDGER_ORIGIN" in os.environ:
+    """The demo's links (e-mails, calendar links, the ledger's ``--log`` line) name the address
+    and port it serves on, unless the environment says otherwise. The ledger's origin, the log's
+    name in its key and checkpoints, stays as it is: a log's origin never changes under its
+    verifiers, and every command run on the demo's data directory must agree on it."""
+    if "GOODOFFICES_SITE_URL" in os.environ:
         return
-    key = os.environ.get("GOODOFFICES_LEDGER_KEY_FILE") or os.path.join(
-        os.environ["GOODOFFICES_DATA_DIR"], "ledger.key"
-    )
-    try:
-        with open(key, encoding="utf-8") as f:
-            # A note signer key: PRIVATE+KEY+<origin>+<hash>+<key>.
-            parts = f.read().strip().split("+")
-    except OSError:
-        parts = []
-    origin = parts[2] if len(parts) == 5 and parts[:2] == ["PRIVATE", "KEY"] else f"127.0.0.1:{port}/ledger"
-    os.environ["GOODOFFICES_LEDGER_ORIGIN"] = origin
+    port = _demo_port(args) or 8000
+    os.environ["GOODOFFICES_SITE_URL"] = f"http://127.0.0.1:{port}"
+    # As it was named when the site's address did not follow the port.
+    os.environ.setdefault("GOODOFFICES_LEDGER_ORIGIN", "127.0.0.1:8000/ledger")
 
 
 def main(argv: list[str] | None = None) -> None:
