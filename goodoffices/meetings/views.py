@@ -2,7 +2,6 @@
 or selector; what a reader may do comes from the read models (``selectors.*_view``)."""
 
 import hashlib
-import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -18,7 +17,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -30,6 +28,7 @@ from goodoffices.processes import selectors as process_selectors
 from goodoffices.web.shortcuts import attempt, page_of, record_id, visible_or_404
 
 from . import selectors, services
+from .atom import PlainTextAtomFeed, xml_text
 from .calendar import calendar_for
 from .forms import SLOT_ROWS, HeldForm, MailPreferenceForm, ProposalForm, ReasonForm, TextForm
 from .joint import audience_words, names_joined, parties_of
@@ -570,25 +569,6 @@ def register_meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return render(request, "meetings/register_meeting.html", {"meeting": meeting})
 
 
-# What XML 1.0 cannot hold. Texts are refused with these since goodoffices.lib.text; a record
-# stored before that must not take the public feed down with it.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def _xml_text(value: str) -> str:
-    return _NOT_XML.sub("\ufffd", value)
-
-
-class PlainTextAtomFeed(Atom1Feed):
-    """Atom whose summaries are plain text (``type="text"``): a communiqué is what the parties
-    typed, never markup for a feed reader to interpret."""
-
-    def add_item_elements(self, handler: Any, item: dict[str, Any]) -> None:
-        super().add_item_elements(handler, {**item, "description": None})
-        if item["description"] is not None:
-            handler.addQuickElement("summary", item["description"], {"type": "text"})
-
-
 class RegisterFeed(Feed):  # type: ignore[type-arg]
     feed_type = PlainTextAtomFeed
     title = gettext_lazy("Good Offices: public register")
@@ -609,11 +589,11 @@ class RegisterFeed(Feed):  # type: ignore[type-arg]
         return list(selectors.register_meetings()[:50])
 
     def item_title(self, item: Meeting) -> str:
-        return _xml_text(item.title)
+        return xml_text(item.title)
 
     def item_description(self, item: Meeting) -> str:
         communique = getattr(item, "communique", None)
-        return _xml_text(
+        return xml_text(
             communique.text
             if communique is not None and communique.status == Communique.Status.PUBLISHED
             else item.venue
@@ -621,7 +601,7 @@ class RegisterFeed(Feed):  # type: ignore[type-arg]
 
     def item_author_name(self, item: Meeting) -> str:
         """The communiqué is every party's: its author is the parties, by joint consent."""
-        return _xml_text(_("%(parties)s, by joint consent") % {"parties": names_joined(parties_of(item.process))})
+        return xml_text(_("%(parties)s, by joint consent") % {"parties": names_joined(parties_of(item.process))})
 
     def item_link(self, item: Meeting) -> str:
         return reverse("register_meeting", args=[item.pk])

@@ -2,37 +2,20 @@
 ``/register/``), and one agreement's. A change made by a report that is not public is listed with
 what the register shows (status, breach, overdue) and nothing of the report."""
 
-import re
 from datetime import datetime
-from typing import Any
 
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from goodoffices.agreements.models import Agreement, Commitment
+from goodoffices.lib import audience
+from goodoffices.meetings.atom import PlainTextAtomFeed, xml_text
 
 from . import selectors
 from .models import CommitmentChange
-
-# What XML 1.0 cannot hold (texts are refused with these at input; a feed must never break on one).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def _xml(value: str) -> str:
-    return _NOT_XML.sub("\ufffd", value)
-
-
-class PlainTextAtomFeed(Atom1Feed):
-    """Atom whose summaries are plain text: what monitors wrote is never markup for a feed reader."""
-
-    def add_item_elements(self, handler: Any, item: dict[str, Any]) -> None:
-        super().add_item_elements(handler, {**item, "description": None})
-        if item["description"] is not None:
-            handler.addQuickElement("summary", item["description"], {"type": "text"})
 
 
 def change_title(change: CommitmentChange) -> str:
@@ -44,7 +27,7 @@ def change_title(change: CommitmentChange) -> str:
         flags.append(_("overdue"))
     if change.completed_on:
         flags.append(_("fully implemented on %(date)s") % {"date": change.completed_on.isoformat()})
-    return _xml(
+    return xml_text(
         _("%(agreement)s, clause %(clause)s: %(state)s")
         % {"agreement": change.agreement.title, "clause": change.commitment.clause, "state": ", ".join(flags)}
     )
@@ -53,14 +36,14 @@ def change_title(change: CommitmentChange) -> str:
 def change_summary(change: CommitmentChange) -> str:
     parts = [change.commitment.action]
     report = change.report
-    if report is not None and report.audience == "public":
+    if report is not None and report.audience == audience.PUBLIC:
         parts.append(
             _("Report of %(date)s: %(summary)s") % {"date": report.observed_on.isoformat(), "summary": report.summary}
         )
         parts.extend(f"{s['url']} ({s['read_on']})" for s in report.sources)
     elif report is None:
         parts.append(_("Escalated by the platform: the deadline passed without full implementation."))
-    return _xml("\n\n".join(parts))
+    return xml_text("\n\n".join(parts))
 
 
 class StatusChangesFeed(Feed):  # type: ignore[type-arg]
@@ -98,7 +81,7 @@ class AgreementChangesFeed(StatusChangesFeed):
         return agreement
 
     def title(self, obj: Agreement) -> str:  # type: ignore[override]
-        return _xml(_("Good Offices: status of the commitments of %(agreement)s") % {"agreement": obj.title})
+        return xml_text(_("Good Offices: status of the commitments of %(agreement)s") % {"agreement": obj.title})
 
     def link(self, obj: Agreement) -> str:  # type: ignore[override]
         return reverse("compliance_register", args=[obj.pk])
