@@ -47,20 +47,25 @@ def child(calls: int) -> None:
     from goodoffices.caucus.services import caucus_message_post
     from goodoffices.lib import clock
     from goodoffices.meetings.models import Proposal
+    from goodoffices.meetings.selectors import proposal_get
     from goodoffices.meetings.services import proposal_create, readiness_set
     from goodoffices.meetings.terms import ProposalTerms, SlotIn
     from goodoffices.policies.roles import roles_cache
     from goodoffices.processes.demo import demo_load
     from goodoffices.processes.models import Process
+    from goodoffices.processes.selectors import process_get
 
     call_command("migrate", interactive=False, verbosity=0)
     demo_load()
-    process = Process.objects.order_by("id").first()
-    assert process is not None
-    party = process.parties.order_by("id").first()
-    assert party is not None
     mediator = User.objects.get(username="mediator")
     head = User.objects.get(username="stepanakert")
+    first = Process.objects.order_by("id").first()
+    assert first is not None
+    # The objects a request hands the service, read as the API's selectors read them (the process
+    # with its mandate and parties, a proposal with its process and slots), before the clock runs.
+    with roles_cache():
+        process = process_get(user=head, process_id=first.pk)
+    party = process.parties.all()[0]
     starts = clock.now().replace(hour=9, minute=0, second=0, microsecond=0) + timedelta(days=30)
 
     def terms(n: int) -> ProposalTerms:
@@ -84,10 +89,15 @@ def child(calls: int) -> None:
         proposals.append(proposal_create(actor=mediator, process=process, terms=terms(next(counter))))
 
     toggles = iter(range(10**9))
+    # The readiness calls toggle the first 64 proposals, each read beforehand as the API reads it.
+    answered: list[Proposal] = []
 
     def readiness() -> None:
+        if not answered:
+            with roles_cache():
+                answered.extend(proposal_get(user=head, proposal_id=p.pk) for p in proposals[:64])
         n = next(toggles)
-        readiness_set(actor=head, proposal=proposals[n % len(proposals)], ready=(n // len(proposals)) % 2 == 0)
+        readiness_set(actor=head, proposal=answered[n % len(answered)], ready=(n // len(answered)) % 2 == 0)
 
     def in_request(call: Callable[[], None]) -> Callable[[], None]:
         """As a request runs it: the roles cache open (the middleware's), so roles are read once."""

@@ -74,13 +74,14 @@ def joint_consent_open(
     parties: list[Party],
     reveal_to: str,
     question: Question,
+    fresh: bool = False,
 ) -> Opened:
     """Open a joint consent inside the caller's transaction; the caller records the event.
 
     An open joint consent on the same subject and purpose is cancelled first: a new version
     of the question (amended text, new minutes) makes consents to the old one void, and the
-    caller learns whose, to tell them."""
-    voided = joint_consent_cancel(subject=subject, purpose=purpose)
+    caller learns whose, to tell them. A ``fresh`` subject, made in this transaction, has none."""
+    voided = () if fresh else joint_consent_cancel(subject=subject, purpose=purpose)
     joint = JointConsent.objects.create(
         process=process,
         subject_type=subject._meta.label_lower,
@@ -91,7 +92,9 @@ def joint_consent_open(
         version=question.version,
         digest=question.digest,
     )
-    joint.parties.set(parties)
+    # The asked parties in one insert (``parties.set`` would first read those already there).
+    asked = JointConsent.parties.through
+    asked.objects.bulk_create(asked(jointconsent_id=joint.pk, party_id=party.pk) for party in parties)
     return Opened(joint, voided)
 
 
@@ -112,12 +115,12 @@ def joint_consent_cancel(*, subject: models.Model, purpose: str) -> tuple[int, .
     return voided
 
 
-def _sealed_audience(joint: JointConsent, party: Party) -> str:
+def _sealed_audience(joint: JointConsent, party_id: int) -> str:
     """A party's consent is seen by that party, and by the mediators when the mandate says so."""
     process = joint.process
     if process.mandate_version.mediators_see_readiness:
-        return audience.caucus(party.pk)
-    return audience.party(party.pk)
+        return audience.caucus(party_id)
+    return audience.party(party_id)
 
 
 def _check_read(joint: JointConsent, read: Read) -> None:
@@ -144,30 +147,57 @@ def same_option(options: list[str]) -> str | None:
     return options[0] if len(set(options)) == 1 else None
 
 
-@transaction.atomic
+def joint_consent_lock(*, subject: models.Model, purpose: str) -> JointConsent | None:
+    """The open joint consent on ``subject``, locked (it alone, not the rows it joins) until the
+    caller's transaction ends; None if there is none."""
+    return (
+        JointConsent.objects.select_for_update(of=("self",))
+        .filter(
+            subject_type=subject._meta.label_lower,
+            subject_id=str(subject.pk),
+            purpose=purpose,
+            status=JointConsent.Status.OPEN,
+        )
+        .first()
+    )
+
+
+# No savepoint of its own: it runs inside its caller's transaction (which rolls back whole on
+# any refusal), and a savepoint would cost two statements on every consent.
+@transaction.atomic(savepoint=False)
 def consent_set(
     *,
     actor: User,
     joint: JointConsent,
-    party: Party,
+    party_id: int,
     option: str | None,
     read: Read | None = None,
     decide: Callable[[list[str]], str | None] = same_option,
+    locked: bool = False,
 ) -> ConsentResult:
-    """Give (``option``, with what the party ``read``) or withdraw (``None``) ``party``'s consent.
-    Once every party has consented to the current question, ``decide`` reads their options and
-    names the outcome, or None while they do not meet (readiness for several slots meets on a
-    slot common to all). Policy is the caller's."""
-    # Lock the joint consent alone (not the rows it joins): two parties consenting at the same
-    # instant are serialised here, so exactly one of them sees the last consent arrive.
-    joint = (
-        JointConsent.objects.select_for_update(of=("self",)).select_related("process__mandate_version").get(pk=joint.pk)
-    )
+    """Give (``option``, with what the party ``read``) or withdraw (``None``) the consent of the
+    party ``party_id``. Once every party has consented to the current question, ``decide``
+    reads their options and names the outcome, or None while they do not meet (readiness for
+    several slots meets on a slot common to all). ``locked``: the caller read ``joint`` with
+    ``joint_consent_lock`` in this transaction. Policy is the caller's."""
+    if not locked:
+        # Lock the joint consent alone (not the rows it joins): two parties consenting at the same
+        # instant are serialised here, so exactly one of them sees the last consent arrive.
+        joint = (
+            JointConsent.objects.select_for_update(of=("self",))
+            .select_related("process__mandate_version")
+            .get(pk=joint.pk)
+        )
     if joint.status != JointConsent.Status.OPEN:
         raise Conflict(_("this has already been decided, or what was asked has changed; read it again"))
-    if not joint.parties.filter(pk=party.pk).exists():
-        raise Invalid.one("party", _("%(party)s is not asked to consent to this") % {"party": party.name})
-    existing = Consent.objects.filter(joint=joint, party=party).first()
+    required = set(
+        JointConsent.parties.through.objects.filter(jointconsent_id=joint.pk).values_list("party_id", flat=True)
+    )
+    if party_id not in required:
+        name = Party.objects.filter(pk=party_id).values_list("name", flat=True).first() or str(party_id)
+        raise Invalid.one("party", _("%(party)s is not asked to consent to this") % {"party": name})
+    given = {consent.party_id: consent for consent in Consent.objects.filter(joint=joint)}
+    existing = given.get(party_id)
     if option is None:
         if existing is None:
             return ConsentResult(reached=False, outcome=None)
@@ -180,13 +210,13 @@ def consent_set(
             subject=joint,
             audience=existing.audience,
             process=joint.process,
-            payload={"purpose": joint.purpose, "party": party.pk},
+            payload={"purpose": joint.purpose, "party": party_id},
         )
         return ConsentResult(reached=False, outcome=None)
     if read is None:
         raise Invalid.one("version", _("say which version you read: a consent is to exact content"))
     _check_read(joint, read)
-    sealed = _sealed_audience(joint, party)
+    sealed = _sealed_audience(joint, party_id)
     if existing is not None:
         existing.option = option
         existing.given_by = actor
@@ -194,8 +224,8 @@ def consent_set(
         existing.digest = joint.digest
         existing.save(update_fields=["option", "given_by", "audience", "digest"])
     else:
-        Consent.objects.create(
-            joint=joint, party=party, option=option, given_by=actor, audience=sealed, digest=joint.digest
+        given[party_id] = Consent.objects.create(
+            joint=joint, party_id=party_id, option=option, given_by=actor, audience=sealed, digest=joint.digest
         )
     event_record(
         kind=EventKind.CONSENT_GIVEN,
@@ -203,18 +233,11 @@ def consent_set(
         subject=joint,
         audience=sealed,
         process=joint.process,
-        payload={"purpose": joint.purpose, "party": party.pk, "option": option, "digest": joint.digest},
+        payload={"purpose": joint.purpose, "party": party_id, "option": option, "digest": joint.digest},
     )
-    required = set(joint.parties.values_list("pk", flat=True))
-    given = {
-        party_id: (given_option, digest)
-        for party_id, given_option, digest in Consent.objects.filter(joint=joint).values_list(
-            "party_id", "option", "digest"
-        )
-    }
     outcome = None
-    if set(given) == required and {digest for _, digest in given.values()} == {joint.digest}:
-        outcome = decide([given_option for given_option, _ in given.values()])
+    if set(given) == required and {consent.digest for consent in given.values()} == {joint.digest}:
+        outcome = decide([consent.option for consent in given.values()])
     if outcome is None:
         return ConsentResult(reached=False, outcome=None, version=joint.version, digest=joint.digest)
     joint.status = JointConsent.Status.REACHED

@@ -15,9 +15,12 @@ from goodoffices.lib.canonical import canonical_json
 from goodoffices.lib.errors import Invalid
 from goodoffices.lib.ledger import event_id
 from goodoffices.lib.ledger.tiles import MAX_ENTRY_SIZE
+from goodoffices.policies.roles import party_known
 
 from .entries import event_entry
 from .models import Event, EventCounter, EventKind
+
+_KINDS = frozenset(EventKind.values)
 
 
 def _next_seq() -> int:
@@ -50,7 +53,10 @@ def _holds_nul(value: Any) -> bool:
 
 
 def _names_a_party_of(process: Any, party_id: int | None) -> bool:
-    # The process's parties are usually read with it already (process_get prefetches them).
+    # The process's parties are usually known already: read with the process (process_get
+    # prefetches them) or with the actor's roles in this request.
+    if party_id is not None and party_known(process.pk, party_id):
+        return True
     prefetched = getattr(process, "_prefetched_objects_cache", {}).get("parties")
     if prefetched is not None:
         return any(party.pk == party_id for party in prefetched)
@@ -73,7 +79,7 @@ def event_record(
     blocks = transaction.get_connection().atomic_blocks
     if not any(not getattr(block, "_from_testcase", False) for block in blocks):
         raise RuntimeError("event_record must run inside the service's transaction")
-    if kind not in EventKind.values:
+    if kind not in _KINDS:
         raise ValueError(f"unknown event kind {kind!r}")
     audience_kind, named_id = audiences.parse(audience)
     without_process = (audiences.PUBLIC, audiences.SEALED, audiences.OPERATORS)

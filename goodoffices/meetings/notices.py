@@ -7,13 +7,14 @@ E-mail is queued in the outbox in the caller's transaction and sent by the worke
 (goodoffices.mail), at once or in a daily digest as each reader chose: the request's answer
 never depends on a mail server."""
 
-from collections.abc import Iterable
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
@@ -21,8 +22,15 @@ from django.utils.translation import gettext
 from goodoffices.accounts.models import User
 from goodoffices.mail.models import MailPreference
 from goodoffices.mail.services import Mail, mail_enqueue
-from goodoffices.policies import audience_members
-from goodoffices.processes.models import Appointment, AppointmentRole, DelegationMembership, DelegationRole, Process
+from goodoffices.policies import audience_reader_ids
+from goodoffices.processes.models import (
+    Appointment,
+    AppointmentRole,
+    DelegationMembership,
+    DelegationRole,
+    Party,
+    Process,
+)
 
 from .joint import render
 from .models import Notification
@@ -51,18 +59,66 @@ def _url(subject: models.Model) -> str:
     return reverse("process", args=[subject.process_id])  # type: ignore[attr-defined]
 
 
-def must_act(process: Process, who: Who) -> set[int]:
-    """The users of ``process`` who act on a step: its heads of delegation (and mediators)."""
-    ids = set(
-        DelegationMembership.objects.filter(party__process=process, role=DelegationRole.HEAD).values_list(
-            "user_id", flat=True
-        )
+def _table(model: type[models.Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _acting(process: Process, who: Who, except_parties: Sequence[int]) -> tuple[str, list[Any]]:
+    """The ids of those who act on a step of ``process``, as SQL: its heads of delegation (but
+    those of ``except_parties``), and, for a meeting held, its mediators."""
+    q = connection.ops.quote_name
+    sql = (
+        f"SELECT m.{q('user_id')} FROM {_table(DelegationMembership)} m"  # noqa: S608 - names from the models
+        f" INNER JOIN {_table(Party)} p ON p.{q('id')} = m.{q('party_id')}"
+        f" WHERE p.{q('process_id')} = %s AND m.{q('role')} = %s"
     )
+    params: list[Any] = [process.pk, DelegationRole.HEAD.value]
+    if except_parties:
+        sql += f" AND m.{q('party_id')} NOT IN ({', '.join(['%s'] * len(except_parties))})"
+        params.extend(except_parties)
     if who == Who.HEADS_AND_MEDIATORS:
-        ids |= set(
-            Appointment.objects.filter(process=process, role=AppointmentRole.MEDIATOR).values_list("user_id", flat=True)
+        sql += (
+            f" UNION SELECT {q('user_id')} FROM {_table(Appointment)}"  # noqa: S608 - names from the models
+            f" WHERE {q('process_id')} = %s AND {q('role')} = %s"
         )
-    return ids
+        params.extend([process.pk, AppointmentRole.MEDIATOR.value])
+    return sql, params
+
+
+@dataclass(frozen=True)
+class _Recipient:
+    pk: int
+    email: str
+    language: str
+    later: bool
+
+
+def _recipients(
+    process: Process, record_audience: str, actor: User | None, who: Who, except_parties: Sequence[int]
+) -> list[_Recipient]:
+    """Who is told, in one query: the active readers of the record but the actor, narrowed to those
+    who act (``who``), each with whether they chose e-mail later (a digest, or none)."""
+    readers = audience_reader_ids(process, record_audience)
+    if readers is None:
+        return []
+    q = connection.ops.quote_name
+    sql = (
+        f"SELECT u.{q('id')}, u.{q('email')}, u.{q('language')},"  # noqa: S608 - names from the models
+        f" EXISTS (SELECT 1 FROM {_table(MailPreference)} mp WHERE mp.{q('user_id')} = u.{q('id')}"
+        f" AND mp.{q('choice')} <> %s)"
+        f" FROM {_table(User)} u WHERE u.{q('is_active')} = %s AND u.{q('id')} IN ({readers[0]})"
+    )
+    params: list[Any] = [MailPreference.Choice.NOW.value, True, *readers[1]]
+    if who != Who.EVERYONE:
+        acting, acting_params = _acting(process, who, except_parties)
+        sql += f" AND u.{q('id')} IN ({acting})"
+        params.extend(acting_params)
+    if actor is not None:
+        sql += f" AND u.{q('id')} <> %s"
+        params.append(actor.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(sql + f" ORDER BY u.{q('id')}", params)
+        return [_Recipient(pk, email, language, bool(later)) for pk, email, language, later in cursor.fetchall()]
 
 
 def notify(
@@ -75,37 +131,35 @@ def notify(
     params: dict[str, Any],
     email: bool = True,
     who: Who = Who.EVERYONE,
-    only: Iterable[int] | None = None,
-) -> None:
+    except_parties: Sequence[int] = (),
+) -> int:
     """Notify everyone who may read ``subject`` except the actor (narrowed to those who must act,
-    ``who``, or to the users ``only``), in the app and by e-mail (sent by the worker once the
-    caller's transaction commits, or gathered in the reader's daily digest)."""
+    ``who``, but the heads of ``except_parties``), in the app and by e-mail (sent by the worker
+    once the caller's transaction commits, or gathered in the reader's daily digest). Returns how
+    many were told."""
+    if except_parties and who == Who.EVERYONE:
+        raise ValueError("except_parties narrows those who act: name who acts")
+    recipients = _recipients(process, record_audience, actor, who, except_parties)
+    if not recipients:
+        return 0
     url = _url(subject)
-    recipients = [u for u in audience_members(process, record_audience) if actor is None or u.pk != actor.pk]
-    if who != Who.EVERYONE:
-        acting = must_act(process, who)
-        recipients = [u for u in recipients if u.pk in acting]
-    if only is not None:
-        allowed = set(only)
-        recipients = [u for u in recipients if u.pk in allowed]
     Notification.objects.bulk_create(
-        Notification(user=u, process=process, message=message, params=params, url=url, email=email) for u in recipients
+        Notification(user_id=u.pk, process=process, message=message, params=params, url=url, email=email)
+        for u in recipients
     )
     if email:
-        later = set(
-            MailPreference.objects.filter(user__in=recipients)
-            .exclude(choice=MailPreference.Choice.NOW)
-            .values_list("user_id", flat=True)
-        )
         site = settings.SITE_URL.rstrip("/")
-        mail_enqueue(_mail(u, message, params, site + url) for u in recipients if u.email and u.pk not in later)
+        mail_enqueue(
+            _mail(u.email, u.language, message, params, site + url) for u in recipients if u.email and not u.later
+        )
+    return len(recipients)
 
 
-def _mail(user: User, message: str, params: dict[str, Any], link: str) -> Mail:
-    with translation.override(user.language or settings.LANGUAGE_CODE):
+def _mail(to: str, language: str, message: str, params: dict[str, Any], link: str) -> Mail:
+    with translation.override(language or settings.LANGUAGE_CODE):
         text = render(message, params)
         body = gettext("%(text)s\n\nOpen it in Good Offices: %(url)s") % {"text": text, "url": link}
-    return Mail(to=user.email, subject=text, body=body)
+    return Mail(to=to, subject=text, body=body)
 
 
 def digests_send(*, now: datetime) -> int:

@@ -9,7 +9,6 @@ from django.utils.translation import gettext_noop
 
 from goodoffices.consent.models import Consent, Purpose
 from goodoffices.consent.selectors import joint_consent_for
-from goodoffices.processes.models import DelegationMembership, DelegationRole
 
 from .models import Proposal
 from .notices import Who, notify
@@ -44,16 +43,9 @@ def reply_reminders_send(*, now: datetime) -> int:
             joint = joint_consent_for(subject=proposal, purpose=Purpose.READINESS)
             if joint is None:
                 continue
-            answered = set(Consent.objects.filter(joint=joint).values_list("party_id", flat=True))
-            heads = set(
-                DelegationMembership.objects.filter(party__process=proposal.process, role=DelegationRole.HEAD)
-                .exclude(party_id__in=answered)
-                .values_list("user_id", flat=True)
-            )
-            if not heads:
-                continue
+            answered = sorted(set(Consent.objects.filter(joint=joint).values_list("party_id", flat=True)))
             assert proposal.reply_by is not None
-            notify(
+            told = notify(
                 process=proposal.process,
                 record_audience=proposal.audience,
                 subject=proposal,
@@ -61,7 +53,7 @@ def reply_reminders_send(*, now: datetime) -> int:
                 message=REMINDER,
                 params={"title": proposal.title, "when": proposal.reply_by.strftime("%Y-%m-%d %H:%M UTC")},
                 who=Who.HEADS,
-                only=heads,
+                except_parties=answered,
             )
-            reminded += 1
+            reminded += bool(told)
     return reminded

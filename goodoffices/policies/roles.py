@@ -10,10 +10,12 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import BigIntegerField, CharField, QuerySet, Value
+from django.db import connection
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 
 from goodoffices.accounts.models import User
@@ -24,6 +26,7 @@ from goodoffices.processes.models import (
     DelegationMembership,
     DelegationRole,
     FrameworkOperator,
+    Mandate,
     Party,
     Process,
 )
@@ -130,6 +133,17 @@ def cached_fact(user: User, name: str, compute: Callable[[], bool]) -> bool:
     return cached.facts[name]
 
 
+def party_known(process_id: int, party_id: int) -> bool:
+    """Whether roles read in this request already show ``party_id`` to be a party of the
+    process (False means "not known here", not "not a party")."""
+    cache = _request_cache.get()
+    return cache is not None and any(
+        party_id in roles.all_party_ids
+        for user_cache in cache.values()
+        if (roles := user_cache.roles.get(process_id)) is not None
+    )
+
+
 def forget_roles(user: AnyUser) -> None:
     """Drop cached roles after a service changed them."""
     cache = _request_cache.get()
@@ -160,68 +174,89 @@ def roles_in(user: AnyUser, processes: Iterable[Process]) -> dict[int, Roles]:
     return {p.pk: cached.roles[p.pk] for p in procs}
 
 
-OPERATOR_ROW = -1
+# The rows of the one roles query, by their first column.
+_APPOINTMENT, _MEMBERSHIP, _OPERATOR, _PARTY = 0, 1, 2, 3
+
+
+def _table(model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+@lru_cache(maxsize=64)
+def _roles_sql(ids: int, operators: bool, parties: int) -> str:
+    """The roles query for ``ids`` processes: the user's appointments and memberships, the
+    frameworks it operates (when not known yet) and the parties and framework of ``parties``
+    processes not read with them, as one ``UNION ALL``.
+
+    Written as SQL, not built by the ORM: it runs on every request and in every service call, and
+    building its four parts through the ORM cost more than all the rest of a caucus message
+    (issue 9's profile). The statement depends only on the counts, so it is built once per shape;
+    tests/test_policy_rules.py and the policy matrices check what it reads."""
+    q = connection.ops.quote_name
+    marks = ", ".join(["%s"] * ids)
+    parts = [
+        f"SELECT {_APPOINTMENT}, a.{q('process_id')}, 0, a.{q('role')}, 0 FROM {_table(Appointment)} a"  # noqa: S608 - names from the models, values as parameters
+        f" WHERE a.{q('user_id')} = %s AND a.{q('process_id')} IN ({marks})",
+        f"SELECT {_MEMBERSHIP}, p.{q('process_id')}, m.{q('party_id')}, m.{q('role')}, 0"  # noqa: S608 - names from the models, values as parameters
+        f" FROM {_table(DelegationMembership)} m INNER JOIN {_table(Party)} p ON p.{q('id')} = m.{q('party_id')}"
+        f" WHERE m.{q('user_id')} = %s AND p.{q('process_id')} IN ({marks})",
+    ]
+    if operators:
+        parts.append(
+            f"SELECT {_OPERATOR}, 0, o.{q('framework_id')}, '', 0 FROM {_table(FrameworkOperator)} o"  # noqa: S608 - names from the models, values as parameters
+            f" WHERE o.{q('user_id')} = %s"
+        )
+    if parties:
+        parts.append(
+            f"SELECT {_PARTY}, p.{q('process_id')}, p.{q('id')}, '', d.{q('framework_id')}"  # noqa: S608 - names from the models, values as parameters
+            f" FROM {_table(Party)} p INNER JOIN {_table(Process)} r ON r.{q('id')} = p.{q('process_id')}"
+            f" INNER JOIN {_table(Mandate)} d ON d.{q('id')} = r.{q('mandate_id')}"
+            f" WHERE p.{q('process_id')} IN ({', '.join(['%s'] * parties)})"
+        )
+    return " UNION ALL ".join(parts)
 
 
 def _read_roles(user: User, procs: list[Process], cached: _UserCache) -> dict[int, Roles]:
-    """At most two queries for any number of processes: the user's appointments, memberships
-    (and, once per request, the frameworks it operates) in one union; every party and framework
-    in another, unless the processes were read with their parties."""
+    """One query for any number of processes: the user's appointments, memberships (and, once
+    per request, the frameworks it operates), and every party and framework of the processes not
+    read with their parties."""
     ids = [p.pk for p in procs]
-    appointments: dict[int, set[str]] = {}
-    memberships: dict[int, dict[int, set[str]]] = {}
-    held = (
-        Appointment.objects.filter(user=user, process_id__in=ids)
-        .order_by()
-        .annotate(party=Value(0, output_field=BigIntegerField()))
-        .values_list("process_id", "party", "role")
-    )
-    parts: list[QuerySet[Any, tuple[Any, Any, Any]]] = [
-        DelegationMembership.objects.filter(user=user, party__process_id__in=ids)
-        .order_by()
-        .values_list("party__process_id", "party_id", "role")
-    ]
-    if cached.operator_of is None:
-        parts.append(
-            FrameworkOperator.objects.filter(user=user)
-            .order_by()
-            .annotate(
-                row=Value(OPERATOR_ROW, output_field=BigIntegerField()),
-                role=Value("operator", output_field=CharField()),
-            )
-            .values_list("row", "framework_id", "role")
-        )
-    operator_of: set[int] = set()
-    for proc_id, party_id, role in held.union(*parts, all=True):
-        if proc_id == OPERATOR_ROW:
-            operator_of.add(party_id)
-        elif party_id:
-            memberships.setdefault(proc_id, {}).setdefault(party_id, set()).add(role)
-        else:
-            appointments.setdefault(proc_id, set()).add(role)
-    if cached.operator_of is None:
-        cached.operator_of = frozenset(operator_of)
     all_parties: dict[int, list[int]] = {}
     framework_of: dict[int, int] = {}
     unread = []
     for proc in procs:
-        # A process read with its parties and mandate (as process_get reads it) needs no query here.
+        # A process read with its parties and mandate (as process_get reads it) needs no rows here.
         prefetched = getattr(proc, "_prefetched_objects_cache", {}).get("parties")
         if prefetched is not None and Process.mandate.is_cached(proc):
-            all_parties[proc.pk] = sorted(party.pk for party in prefetched)
+            all_parties[proc.pk] = [party.pk for party in prefetched]
             framework_of[proc.pk] = proc.mandate.framework_id
         else:
             unread.append(proc.pk)
-    for proc_id, party_id, framework_id in (
-        Party.objects.filter(process_id__in=unread)
-        .order_by("id")
-        .values_list("process_id", "id", "process__mandate__framework_id")
-        if unread
-        else ()
-    ):
-        all_parties.setdefault(proc_id, []).append(party_id)
-        framework_of[proc_id] = framework_id
+    read_operators = cached.operator_of is None
+    params: list[Any] = [user.pk, *ids, user.pk, *ids]
+    if read_operators:
+        params.append(user.pk)
+    params.extend(unread)
+    appointments: dict[int, set[str]] = {}
+    memberships: dict[int, dict[int, set[str]]] = {}
+    operator_of: set[int] = set()
+    with connection.cursor() as cursor:
+        cursor.execute(_roles_sql(len(ids), read_operators, len(unread)), params)
+        rows = cursor.fetchall()
+    for row_kind, proc_id, party_id, role, framework_id in rows:
+        if row_kind == _APPOINTMENT:
+            appointments.setdefault(proc_id, set()).add(role)
+        elif row_kind == _MEMBERSHIP:
+            memberships.setdefault(proc_id, {}).setdefault(party_id, set()).add(role)
+        elif row_kind == _OPERATOR:
+            operator_of.add(party_id)
+        else:
+            all_parties.setdefault(proc_id, []).append(party_id)
+            framework_of[proc_id] = framework_id
+    if read_operators:
+        cached.operator_of = frozenset(operator_of)
     operators = cached.operator_of
+    assert operators is not None
     result = {}
     for p in procs:
         roles = appointments.get(p.pk, set())
@@ -232,7 +267,7 @@ def _read_roles(user: User, procs: list[Process], cached: _UserCache) -> dict[in
             guarantor=AppointmentRole.GUARANTOR in roles,
             operator=user.is_staff or framework_of.get(p.pk) in operators,
             parties={k: frozenset(v) for k, v in memberships.get(p.pk, {}).items()},
-            all_party_ids=tuple(all_parties.get(p.pk, [])),
+            all_party_ids=tuple(sorted(all_parties.get(p.pk, []))),
         )
     return result
 

@@ -215,7 +215,7 @@ def adoption_consent(
     result = consent_set(
         actor=actor,
         joint=joint,
-        party=party,
+        party_id=party.pk,
         option=OPTION if consent else None,
         read=Read(version=version or 0, label=agreement_audience or "") if consent else None,
     )

@@ -6,12 +6,19 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from goodoffices.accounts.models import User
-from goodoffices.consent.selectors import joint_consent_for
-from goodoffices.consent.services import ConsentResult, Question, Read, consent_set, joint_consent_open, same_option
+from goodoffices.consent.services import (
+    ConsentResult,
+    Question,
+    Read,
+    consent_set,
+    joint_consent_lock,
+    joint_consent_open,
+    same_option,
+)
 from goodoffices.lib import audience, text
 from goodoffices.lib.errors import Conflict, Forbidden
 from goodoffices.policies import roles_for
-from goodoffices.processes.models import DelegationMembership, DelegationRole, Party, Process
+from goodoffices.processes.models import Party, Process
 
 from ..models import Meeting, Proposal
 from ..notices import Who, notify
@@ -23,12 +30,21 @@ MAX_REASON = 4_000
 MAX_TEXT_BYTES = 60_000
 
 
-def acting_party(actor: User, process: Process) -> Party:
-    """The party a head of delegation acts for (exactly one)."""
+def acting_party_id(actor: User, process: Process) -> int:
+    """The party a head of delegation acts for (exactly one), from the actor's roles."""
     heads = roles_for(actor, process).headed_parties
     if len(heads) != 1:
         raise Forbidden(_("only a head of delegation acts for a party"))
-    return process.parties.get(pk=heads[0])
+    return heads[0]
+
+
+def acting_party(actor: User, process: Process) -> Party:
+    """The party a head of delegation acts for (exactly one)."""
+    party_id = acting_party_id(actor, process)
+    # The process's parties are usually read with it (process_get prefetches them).
+    prefetched = getattr(process, "_prefetched_objects_cache", {}).get("parties")
+    found = next((party for party in prefetched if party.pk == party_id), None) if prefetched is not None else None
+    return found if found is not None else process.parties.get(pk=party_id)
 
 
 def ask_every_party(
@@ -41,10 +57,12 @@ def ask_every_party(
     voided_message: str = "",
     awaiting_message: str = "",
     params: dict[str, str] | None = None,
+    fresh: bool = False,
 ) -> None:
     """Open the joint consent of every party on ``question``; the outcome is revealed to the
     plenary. Parties whose consent to the previous question this voids are told so; the heads of
-    the others, who must now act, are told ``awaiting_message``."""
+    the others, who must now act, are told ``awaiting_message``. A ``fresh`` subject, made in this
+    transaction, has no earlier question to void."""
     opened = joint_consent_open(
         process=process,
         subject=subject,
@@ -52,6 +70,7 @@ def ask_every_party(
         parties=list(process.parties.all()),
         reveal_to=audience.PLENARY,
         question=question,
+        fresh=fresh,
     )
     words = {"version": str(question.version), **(params or {})}
     for party_id in opened.voided if voided_message else ():
@@ -66,10 +85,6 @@ def ask_every_party(
             who=Who.HEADS,
         )
     if awaiting_message:
-        told = opened.voided if voided_message else ()
-        heads = DelegationMembership.objects.filter(party__process=process, role=DelegationRole.HEAD).exclude(
-            party_id__in=told
-        )
         notify(
             process=process,
             record_audience=audience.PLENARY,
@@ -79,7 +94,8 @@ def ask_every_party(
             params=words,
             email=True,
             who=Who.HEADS,
-            only=heads.values_list("user_id", flat=True),
+            # Those whose consent this voided were told so just above.
+            except_parties=opened.voided if voided_message else (),
         )
 
 
@@ -95,19 +111,32 @@ def party_consent(
 ) -> ConsentResult:
     """Pass the acting head's party's consent to what it ``read`` (or its withdrawal) to the
     joint consent."""
-    party = acting_party(actor, process)
-    joint = joint_consent_for(subject=subject, purpose=purpose)
+    party_id = acting_party_id(actor, process)
+    joint = joint_consent_lock(subject=subject, purpose=purpose)
     if joint is None:
         raise Conflict(nothing)
-    return consent_set(actor=actor, joint=joint, party=party, option=option, read=read, decide=decide)
+    # The caller's process, as it was read (with its mandate version, usually): not again.
+    assert joint.process_id == process.pk
+    joint.process = process
+    return consent_set(
+        actor=actor, joint=joint, party_id=party_id, option=option, read=read, decide=decide, locked=True
+    )
 
 
 def open_proposal(proposal: Proposal) -> Proposal:
-    """Lock the proposal and check it is still open."""
-    locked = Proposal.objects.select_for_update(of=("self",), no_key=True).select_related("process").get(pk=proposal.pk)
-    if locked.status != Proposal.Status.OPEN:
-        raise Conflict(_("this proposal is already %(status)s") % {"status": locked.get_status_display()})
-    return locked
+    """Lock the proposal and check it is still open. Only its status can have changed since the
+    caller read it (a proposal's terms never change: a counter-proposal is a new one), so only
+    that is read again, under the lock, into the caller's ``proposal``, which is returned."""
+    status = (
+        Proposal.objects.select_for_update(of=("self",), no_key=True)
+        .filter(pk=proposal.pk)
+        .values_list("status", flat=True)
+        .get()
+    )
+    proposal.status = status
+    if status != Proposal.Status.OPEN:
+        raise Conflict(_("this proposal is already %(status)s") % {"status": proposal.get_status_display()})
+    return proposal
 
 
 def meeting_for_update(meeting: Meeting, *allowed: str) -> Meeting:

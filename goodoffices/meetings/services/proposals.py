@@ -75,7 +75,7 @@ def proposal_create(
         ProposalSlot(proposal=proposal, index=i, starts_at=s.starts_at, ends_at=s.ends_at)
         for i, s in enumerate(terms.slots)
     )
-    ask_every_party(process, proposal, Purpose.READINESS, readiness_question(proposal, terms))
+    ask_every_party(process, proposal, Purpose.READINESS, readiness_question(proposal, terms), fresh=True)
     event_record(
         kind=EventKind.PROPOSAL_COUNTERED if parent else EventKind.PROPOSAL_CREATED,
         actor=actor,
