@@ -15,8 +15,9 @@ import pytest
 from django.template import Context, Template
 from django.utils import formats, translation
 
-from goodoffices.events.models import KIND_NAMES, EventKind
+from goodoffices.events.models import KIND_NAMES, Event, EventKind
 from goodoffices.lib.errors import Message, translated
+from goodoffices.web.activity import activity_items
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "goodoffices" / "locale"
@@ -101,6 +102,16 @@ def test_every_event_kind_has_a_name_in_every_language():
         with translation.override(language):
             untranslated = [kind for kind in EventKind.values if str(KIND_NAMES[kind]) == english[kind]]
         assert untranslated == [], language
+
+
+def test_the_activity_names_every_kind_of_event_in_the_reader_s_language(world):
+    """An event the activity has no phrase of its own for (a text created, a commitment escalated)
+    is called what its kind is called, not by the kind's English label ("Commitment Escalated",
+    which the Armenian journey found on the dashboard)."""
+    events = [Event(kind=kind, payload={}) for kind in (EventKind.TEXT_CREATED, EventKind.COMMITMENT_ESCALATED)]
+    with translation.override("hy"):
+        named = [item.what for item in activity_items(events, world.process)]
+    assert named == ["Ստեղծվել է բանակցային տեքստ", "Պարտավորության հարցը փոխանցվել է ավելի բարձր մակարդակ"]
 
 
 def test_messages_of_django_free_code_are_shown_in_the_reader_s_language():

@@ -184,7 +184,7 @@ def _items(
         items.append(
             ActivityItem(
                 event=event,
-                what=str(WHAT.get(event.kind, event.get_kind_display())),
+                what=str(WHAT.get(event.kind, event.kind_name)),
                 by=by,
                 url=_url(subject_type, subject_id, communiques, process),
                 title=title if isinstance(title, str) else "",
