@@ -207,6 +207,37 @@ class TextForm(forms.Form):
     text = forms.CharField(label=_("Text"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 8}))
 
 
+class LanguageVersionForm(forms.Form):
+    """A language version of a communiqué: its language (a language of the mandate other than the
+    original; the service says which are), text and marking."""
+
+    AUTHENTIC, INFORMATION = "authentic", "information"
+
+    language = forms.CharField(label=_("Language"), max_length=8, widget=forms.Select)
+    text = forms.CharField(label=_("Text"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 6}))
+    marking = forms.ChoiceField(
+        label=_("Marking"),
+        choices=[(AUTHENTIC, _("equally authentic")), (INFORMATION, _("not authentic — for information"))],
+        initial=AUTHENTIC,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, languages: list[tuple[str, str]], **kwargs: Any) -> None:
+        """``languages``: (code, name) of the languages to offer; with one, the language is fixed
+        (a hidden field: the form changes that language's version)."""
+        super().__init__(*args, **kwargs)
+        field = self.fields["language"]
+        if len(languages) == 1:
+            field.widget = forms.HiddenInput()
+            field.initial = languages[0][0]
+        else:
+            field.widget.choices = languages
+
+    @property
+    def authentic(self) -> bool:
+        return bool(self.cleaned_data["marking"] == self.AUTHENTIC)
+
+
 class HeldForm(forms.Form):
     attendance = forms.MultipleChoiceField(
         label=_("Who attended"),
