@@ -415,7 +415,8 @@ def readiness_set(request: HttpRequest, proposal_id: int, payload: ReadinessIn) 
 def meeting_list(request: HttpRequest, process_id: int, limit: Limit = None, cursor: Cursor = None) -> MeetingList:
     process = process_selectors.process_get(user=request.user, process_id=process_id)
     page = paginate(
-        selectors.meeting_list(user=request.user, process=process),
+        # Each communiqué comes with its language versions (the web's list shows no communiqué).
+        selectors.meeting_list(user=request.user, process=process).prefetch_related("communique__language_versions"),
         order=("-starts_at", "-id"),
         scope=f"meetings:{process.pk}",
         user=request.user,

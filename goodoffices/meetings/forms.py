@@ -222,14 +222,14 @@ class LanguageVersionForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, *args: Any, languages: list[tuple[str, str]], **kwargs: Any) -> None:
-        """``languages``: (code, name) of the languages to offer; with one, the language is fixed
-        (a hidden field: the form changes that language's version)."""
+    def __init__(self, *args: Any, languages: list[tuple[str, str]], fixed: str = "", **kwargs: Any) -> None:
+        """``languages``: (code, name) of the languages to offer; or ``fixed``, the language of the
+        version the form changes (a hidden field)."""
         super().__init__(*args, **kwargs)
         field = self.fields["language"]
-        if len(languages) == 1:
+        if fixed:
             field.widget = forms.HiddenInput()
-            field.initial = languages[0][0]
+            field.initial = fixed
         else:
             field.widget.choices = languages
 

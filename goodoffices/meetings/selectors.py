@@ -71,11 +71,7 @@ def meeting_list(*, user: AnyUser, process: Process | None = None) -> QuerySet[M
     (for the reader's calendar)."""
     if process is None:
         return restrict_by_audience(user, _meetings())
-    return restrict_in_process(
-        user,
-        process,
-        Meeting.objects.select_related("proposal", "communique").prefetch_related("communique__language_versions"),
-    )
+    return restrict_in_process(user, process, Meeting.objects.select_related("proposal", "communique"))
 
 
 def meeting_get(*, user: AnyUser, meeting_id: int) -> Meeting:

@@ -283,7 +283,8 @@ def _language_forms(
         (
             t.language,
             LanguageVersionForm(
-                languages=[(t.language, language_name(t.language))],
+                languages=[],
+                fixed=t.language,
                 initial={
                     "text": t.text,
                     "marking": LanguageVersionForm.AUTHENTIC if t.authentic else LanguageVersionForm.INFORMATION,
@@ -544,7 +545,7 @@ def communique_language_add(request: HttpRequest, meeting_id: int) -> HttpRespon
 @require_POST
 def communique_language_change(request: HttpRequest, meeting_id: int, language: str) -> HttpResponse:
     """Change the text or the marking of the communiqué's version in ``language``."""
-    form = LanguageVersionForm(request.POST, languages=[(language, language)])
+    form = LanguageVersionForm(request.POST, languages=[], fixed=language)
 
     def change(meeting: Meeting, actor: User) -> Any:
         communique = selectors.communique_get(user=actor, meeting=meeting)
