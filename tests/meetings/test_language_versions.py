@@ -53,7 +53,11 @@ def _consent(head, communique, version):
 
 
 def _page(client, url: str, **headers) -> str:
-    return html.unescape(client.get(url, **headers).content.decode())
+    return html.unescape(str(client.get(url, **headers).content.decode()))
+
+
+def _last(kind: str) -> Event:
+    return Event.objects.filter(kind=kind).latest("seq")
 
 
 # Services.
@@ -65,7 +69,7 @@ def test_a_communique_is_drafted_in_the_first_language_of_the_mandate_unless_tol
     assert services.communique_draft(actor=world.mediator, meeting=first, text=ENGLISH).language == "en"
     drafted = services.communique_draft(actor=world.mediator, meeting=second, text=RUSSIAN, language="ru")
     assert drafted.language == "ru"
-    event = Event.objects.filter(kind=EventKind.COMMUNIQUE_DRAFTED).last()
+    event = _last(EventKind.COMMUNIQUE_DRAFTED)
     assert event.payload["language"] == "ru"
 
 
@@ -86,7 +90,7 @@ def test_adding_a_language_version_is_an_amendment_that_voids_earlier_consents(w
     assert _consent(world.head_a, draft, 1) == "awaiting"
     amended = _add(world, draft)
     assert amended.version == 2
-    event = Event.objects.filter(kind=EventKind.COMMUNIQUE_AMENDED).last()
+    event = _last(EventKind.COMMUNIQUE_AMENDED)
     assert event.payload == {
         "meeting": draft.meeting_id,
         "version": 2,
@@ -112,7 +116,7 @@ def test_changing_only_the_marking_is_an_amendment_too(world, draft):
     _consent(world.head_a, amended, 2)
     remarked = _add(world, amended, authentic=False)
     assert remarked.version == 3
-    assert Event.objects.filter(kind=EventKind.COMMUNIQUE_AMENDED).last().payload["change"] == "replaced"
+    assert _last(EventKind.COMMUNIQUE_AMENDED).payload["change"] == "replaced"
     assert _consent(world.head_b, remarked, 3) == "awaiting"
     assert CommuniqueLanguageVersion.objects.get(communique=draft).authentic is False
 
@@ -123,7 +127,7 @@ def test_removing_a_language_version_is_an_amendment_too(world, draft):
     removed = services.communique_language_remove(actor=world.head_b, communique=amended, language="ru")
     assert removed.version == 3
     assert not CommuniqueLanguageVersion.objects.filter(communique=draft).exists()
-    event = Event.objects.filter(kind=EventKind.COMMUNIQUE_AMENDED).last()
+    event = _last(EventKind.COMMUNIQUE_AMENDED)
     assert event.payload == {"meeting": draft.meeting_id, "version": 3, "language": "ru", "change": "removed"}
     assert event.actor == world.head_b
     assert _consent(world.head_b, removed, 3) == "awaiting"
