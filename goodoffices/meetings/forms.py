@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from goodoffices.mail.models import MailPreference
 from goodoffices.processes.models import Process
 
+from .joint import language_name
 from .models import MeetingFormat, Modality
 from .services.common import MAX_REASON, MAX_TEXT
 from .terms import (
@@ -213,7 +214,8 @@ class LanguageVersionForm(forms.Form):
 
     AUTHENTIC, INFORMATION = "authentic", "information"
 
-    language = forms.CharField(label=_("Language"), max_length=8, widget=forms.Select)
+    # Which codes are languages of the mandate is the service's to say (and in its words).
+    language = forms.CharField(label=_("Language of the version"), widget=forms.Select)
     text = forms.CharField(label=_("Text"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 6}))
     marking = forms.ChoiceField(
         label=_("Marking"),
@@ -230,8 +232,10 @@ class LanguageVersionForm(forms.Form):
         if fixed:
             field.widget = forms.HiddenInput()
             field.initial = fixed
+            self.fields["text"].label = _("Text in %(language)s") % {"language": language_name(fixed)}
         else:
             field.widget.choices = languages
+            self.fields["text"].label = _("Text of the language version")
 
     @property
     def authentic(self) -> bool:
