@@ -246,6 +246,19 @@ class Requests:
     def declassification(self, field: str, value: str) -> tuple[str, str, dict[str, Any]]:
         return "mediator", f"/api/v1/meetings/{self._plenary_meeting().pk}/declassification", {field: value}
 
+    def communique(self, field: str, value: str) -> tuple[str, str, dict[str, Any]]:
+        """A communiqué drafted in ``value``: every supported language, once the mandate names them all."""
+        if len(self.world.process.mandate_version.languages) < len(process_services.LANGUAGE_CODES):
+            mandate_amend(
+                actor=self.world.operator,
+                mandate=self.world.mandate,
+                note="all",
+                languages=sorted(process_services.LANGUAGE_CODES),
+            )
+            self.world.process.refresh_from_db()
+        meeting = hold(self.world, confirm(self.world, propose(self.world)))
+        return "mediator", f"/api/v1/meetings/{meeting.pk}/communique", {"text": "Joint statement", field: value}
+
     def mandate(self, field: str, value: str) -> tuple[str, str, dict[str, Any]]:
         url = f"/api/v1/frameworks/{self.world.framework.pk}/mandates"
         return "operator", url, {"title": "Another", "scope": ["Water"], "term_start": "2024-01-01", field: value}
@@ -318,6 +331,7 @@ ENUM_REQUESTS = {
     ("post", "/api/v1/processes/{process_id}/parties/{party_id}/members", "role"): Requests.member,
     ("post", "/api/v1/processes/{process_id}/appointments", "role"): Requests.appointment,
     ("post", "/api/v1/meetings/{meeting_id}/declassification", "to"): Requests.declassification,
+    ("post", "/api/v1/meetings/{meeting_id}/communique", "language"): Requests.communique,
     ("post", "/api/v1/frameworks/{framework_id}/mandates", "held_meetings_audience"): Requests.mandate,
     ("post", "/api/v1/processes/{process_id}/mandate/amendments", "held_meetings_audience"): Requests.amendment,
     ("post", "/api/v1/texts/{text_id}/adoption", "audience"): Requests.adoption,

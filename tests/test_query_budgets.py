@@ -79,15 +79,19 @@ def _endpoints() -> list[Endpoint]:
 
 def _grow(world, count: int) -> dict[str, int]:
     """``count`` records of every kind a list shows: proposals, held meetings with published
-    communiqués, caucus messages and documents (and their events and notices)."""
+    communiqués (each with a language version), caucus messages and documents (and their events and notices)."""
     subjects: dict[str, int] = {}
     for i in range(count):
         proposal = propose(world, title=f"Talks {i}")
         meeting = hold(world, confirm(world, propose(world, title=f"Held {i}")))
         communique = meeting_services.communique_draft(actor=world.mediator, meeting=meeting, text=f"Text {i}")
+        # In both languages of the mandate: the register, its feed and the meeting pages show each.
+        communique = meeting_services.communique_language_set(
+            actor=world.mediator, communique=communique, language="ru", text=f"Текст {i}", authentic=i % 2 == 0
+        )
         meeting_services.minutes_draft(actor=world.mediator, meeting=meeting, text=f"Minutes {i}")
         for head in (world.head_a, world.head_b):
-            meeting_services.communique_consent(actor=head, communique=communique, consent=True, version=1)
+            meeting_services.communique_consent(actor=head, communique=communique, consent=True, version=2)
         caucus_services.caucus_message_post(actor=world.delegate_a, party=world.party_a, body=f"Message {i}")
         caucus_services.caucus_document_upload(
             actor=world.delegate_a,

@@ -136,6 +136,20 @@ class TextIn(Input):
     text: Annotated[str, lines_of_text(MAX_TEXT)]
 
 
+class CommuniqueIn(TextIn):
+    # The original language: a language of the mandate; left out, the mandate's first.
+    language: Annotated[str, LANGUAGE] = optional()
+
+
+class LanguageVersionIn(Input):
+    """The communiqué in another language of the mandate. Its texts together (the original and
+    every language version) must fit in 60,000 bytes of UTF-8: published, they are one ledger entry."""
+
+    text: Annotated[str, lines_of_text(MAX_TEXT)]
+    # True: equally authentic with the original; false: not authentic, for information only.
+    authentic: bool
+
+
 class HeldIn(Input):
     # User names of those who attended: at least one.
     attendance: list[Annotated[str, StringConstraints(max_length=150)]] = Field(
@@ -168,8 +182,19 @@ class StateOut(Schema):
     status: str
 
 
-class CommuniqueOut(Schema):
+class LanguageVersionOut(Schema):
+    language: str
     text: str
+    # Equally authentic with the original, or (false) for information only.
+    authentic: bool
+
+
+class CommuniqueOut(Schema):
+    # In the original language, ``language``.
+    text: str
+    language: str
+    # Its versions in the other languages of the mandate, by language code.
+    language_versions: list[LanguageVersionOut]
     version: int
     status: str
     published_at: datetime | None
@@ -214,6 +239,9 @@ class RegisterEntry(Schema):
     starts_at: datetime
     ends_at: datetime
     communique: str | None
+    # The communiqué's original language, and its versions in other languages as published.
+    communique_language: str | None
+    language_versions: list[LanguageVersionOut]
     published_at: datetime | None
 
 
@@ -255,6 +283,14 @@ def _proposal(request: HttpRequest, proposal: Proposal) -> ProposalOut:
     return proposal_out(selectors.proposal_view(user=request.user, proposal=proposal))
 
 
+def _language_versions(communique: Communique) -> list[LanguageVersionOut]:
+    return [
+        LanguageVersionOut(language=t.language, text=t.text, authentic=t.authentic)
+        for t in communique.texts()
+        if not t.original
+    ]
+
+
 def meeting_out(view: selectors.MeetingView) -> MeetingOut:
     meeting = view.meeting
     communique = None
@@ -262,6 +298,8 @@ def meeting_out(view: selectors.MeetingView) -> MeetingOut:
         c = view.communique.communique
         communique = CommuniqueOut(
             text=c.text,
+            language=c.language,
+            language_versions=_language_versions(c),
             version=c.version,
             status=c.status,
             published_at=c.published_at,
@@ -377,7 +415,8 @@ def readiness_set(request: HttpRequest, proposal_id: int, payload: ReadinessIn) 
 def meeting_list(request: HttpRequest, process_id: int, limit: Limit = None, cursor: Cursor = None) -> MeetingList:
     process = process_selectors.process_get(user=request.user, process_id=process_id)
     page = paginate(
-        selectors.meeting_list(user=request.user, process=process),
+        # Each communiqué comes with its language versions (the web's list shows no communiqué).
+        selectors.meeting_list(user=request.user, process=process).prefetch_related("communique__language_versions"),
         order=("-starts_at", "-id"),
         scope=f"meetings:{process.pk}",
         user=request.user,
@@ -436,9 +475,9 @@ def minutes_approve(request: HttpRequest, meeting_id: int, payload: ApprovalIn) 
 
 
 @router.post("/meetings/{meeting_id}/communique", response={201: MeetingOut}, summary="Draft the communiqué")
-def communique_draft(request: HttpRequest, meeting_id: int, payload: TextIn) -> Status[MeetingOut]:
+def communique_draft(request: HttpRequest, meeting_id: int, payload: CommuniqueIn) -> Status[MeetingOut]:
     meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
-    services.communique_draft(actor=signed_in(request), meeting=meeting, text=payload.text)
+    services.communique_draft(actor=signed_in(request), meeting=meeting, text=payload.text, language=payload.language)
     return Status(201, _meeting(request, meeting_id))
 
 
@@ -447,6 +486,40 @@ def communique_amend(request: HttpRequest, meeting_id: int, payload: TextIn) -> 
     meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
     communique = selectors.communique_get(user=request.user, meeting=meeting)
     services.communique_amend(actor=signed_in(request), communique=communique, text=payload.text)
+    return _meeting(request, meeting_id)
+
+
+@router.put(
+    "/meetings/{meeting_id}/communique/languages/{language}",
+    response=MeetingOut,
+    summary="Add or replace a language version of the communiqué",
+)
+def communique_language_set(
+    request: HttpRequest, meeting_id: int, language: str, payload: LanguageVersionIn
+) -> MeetingOut:
+    """An amendment: the communiqué's next version, which every party is asked again to consent to."""
+    meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
+    communique = selectors.communique_get(user=request.user, meeting=meeting)
+    services.communique_language_set(
+        actor=signed_in(request),
+        communique=communique,
+        language=language,
+        text=payload.text,
+        authentic=payload.authentic,
+    )
+    return _meeting(request, meeting_id)
+
+
+@router.delete(
+    "/meetings/{meeting_id}/communique/languages/{language}",
+    response=MeetingOut,
+    summary="Remove a language version of the communiqué",
+)
+def communique_language_remove(request: HttpRequest, meeting_id: int, language: str) -> MeetingOut:
+    """An amendment: the communiqué's next version, which every party is asked again to consent to."""
+    meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
+    communique = selectors.communique_get(user=request.user, meeting=meeting)
+    services.communique_language_remove(actor=signed_in(request), communique=communique, language=language)
     return _meeting(request, meeting_id)
 
 
@@ -484,6 +557,8 @@ def register_meetings(request: HttpRequest, limit: Limit = None, cursor: Cursor 
                 starts_at=meeting.starts_at,
                 ends_at=meeting.ends_at,
                 communique=communique.text if communique else None,
+                communique_language=communique.language if communique else None,
+                language_versions=_language_versions(communique) if communique else [],
                 published_at=communique.published_at if communique else None,
             )
         )

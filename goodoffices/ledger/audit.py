@@ -123,11 +123,20 @@ def published_records_problems() -> list[str]:
         event.subject_id: event.payload
         for event in Event.objects.filter(kind=EventKind.COMMUNIQUE_PUBLISHED).order_by("seq").iterator()
     }
-    for communique in Communique.objects.filter(status=Communique.Status.PUBLISHED).iterator():
+    published_communiques = Communique.objects.filter(status=Communique.Status.PUBLISHED).prefetch_related(
+        "language_versions"
+    )
+    for communique in published_communiques.iterator(chunk_size=500):
         payload = published.get(str(communique.pk))
+        texts = [text.as_record() for text in communique.texts()]
         if payload is None:
             problems.append(f"communiqué {communique.pk} is published but no public event publishes it")
-        elif payload.get("text") != communique.text or payload.get("version") != communique.version:
+        elif (
+            payload.get("text") != communique.text
+            or payload.get("version") != communique.version
+            # Published before language versions: the one text, and no language versions since.
+            or payload.get("texts", texts[:1]) != texts
+        ):
             problems.append(
                 f"communiqué {communique.pk} shows version {communique.version}, but its public event "
                 f"published version {payload.get('version')} with other words"

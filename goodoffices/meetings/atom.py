@@ -3,6 +3,7 @@ of commitments: summaries as plain text, and no character that XML 1.0 cannot ho
 
 import re
 from typing import Any
+from urllib.parse import urljoin
 
 from django.utils.feedgenerator import Atom1Feed
 
@@ -17,9 +18,19 @@ def xml_text(value: str) -> str:
 
 class PlainTextAtomFeed(Atom1Feed):
     """Atom whose summaries are plain text (``type="text"``): what people typed is never markup for
-    a feed reader to interpret."""
+    a feed reader to interpret. An item may say the language of its summary (``summary_language``,
+    as ``xml:lang``) and give alternates in other languages (``alternates``: language code and an
+    address relative to the item's link, each a ``<link rel="alternate" hreflang=..>``)."""
 
     def add_item_elements(self, handler: Any, item: dict[str, Any]) -> None:
+        # Before the item's own link, which feed readers then keep as the entry's link.
+        for language, address in item.get("alternates", ()):
+            handler.addQuickElement(
+                "link", "", {"rel": "alternate", "hreflang": language, "href": urljoin(item["link"], address)}
+            )
         super().add_item_elements(handler, {**item, "description": None})
         if item["description"] is not None:
-            handler.addQuickElement("summary", item["description"], {"type": "text"})
+            attributes = {"type": "text"}
+            if item.get("summary_language"):
+                attributes["xml:lang"] = item["summary_language"]
+            handler.addQuickElement("summary", item["description"], attributes)

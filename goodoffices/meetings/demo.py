@@ -2,8 +2,10 @@
 through the history), so that every event is in the ledger like any real process's:
 
 - the meeting of 1 March 2023 at the Russian peacekeeping contingent's headquarters, whose
-  reported topics are the mandate's scope: held, minutes approved, communiqué published;
-- a later meeting, held two weeks ago, whose draft communiqué awaits both parties' consent;
+  reported topics are the mandate's scope: held, minutes approved, communiqué published in English
+  and Russian, equally authentic;
+- a later meeting, held two weeks ago, whose draft communiqué (with a Russian version for
+  information) awaits both parties' consent;
 - a meeting that began an hour ago, for a newcomer to record as held.
 
 The 2023 meeting is modelled on public reports of that day; its minutes and communiqué are
@@ -24,6 +26,7 @@ from .terms import ProposalTerms, SlotIn
 BAKU_TIME = ZoneInfo("Asia/Baku")
 VENUE = "Headquarters of the Russian peacekeeping contingent"
 DEMO_NOTE = "Demo data: modelled on public reports, written for the demo."
+DEMO_NOTE_RU = "Демонстрационные данные: по материалам открытых источников, написано для демонстрации."
 
 
 def _meeting(
@@ -105,6 +108,19 @@ def load_demo_meetings(*, process: Process, mediator: User, heads: list[User]) -
                 "They agreed to continue contacts. " + DEMO_NOTE
             ),
         )
+    with clock.replaying(datetime(2023, 3, 3, 10, 0, tzinfo=UTC)):
+        # Published in the mandate's Russian too, equally authentic with the English original.
+        communique = services.communique_language_set(
+            actor=mediator,
+            communique=communique,
+            language="ru",
+            text=(
+                "1 марта 2023 года представители Степанакерта и Баку встретились при участии посредника, чтобы "
+                "обсудить поставки газа, линию электропередачи, проверку на наличие мин и открытие дороги "
+                "Степанакерт — Горис. Они договорились продолжить контакты. " + DEMO_NOTE_RU
+            ),
+            authentic=True,
+        )
     for i, head in enumerate(heads):
         with clock.replaying(datetime(2023, 3, 3, 12 + i, 0, tzinfo=UTC)):
             services.communique_consent(actor=head, communique=communique, consent=True, version=communique.version)
@@ -121,13 +137,24 @@ def load_demo_meetings(*, process: Process, mediator: User, heads: list[User]) -
     )
     later = _hold(later, mediator, [mediator, stepanakert, baku], "The representatives discussed humanitarian access.")
     with clock.replaying(later.ends_at + timedelta(hours=2)):
-        services.communique_draft(
+        draft = services.communique_draft(
             actor=mediator,
             meeting=later,
             text=(
                 "Representatives of Stepanakert and Baku met, with a mediator, to discuss humanitarian access. "
                 + DEMO_NOTE
             ),
+        )
+        # A Russian version for information only: the parties read both, with their markings.
+        services.communique_language_set(
+            actor=mediator,
+            communique=draft,
+            language="ru",
+            text=(
+                "Представители Степанакерта и Баку встретились при участии посредника, чтобы обсудить "
+                "гуманитарный доступ. " + DEMO_NOTE_RU
+            ),
+            authentic=False,
         )
 
     _meeting(

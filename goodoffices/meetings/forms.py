@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from goodoffices.mail.models import MailPreference
 from goodoffices.processes.models import Process
 
+from .joint import language_name
 from .models import MeetingFormat, Modality
 from .services.common import MAX_REASON, MAX_TEXT
 from .terms import (
@@ -205,6 +206,40 @@ class ReasonForm(forms.Form):
 
 class TextForm(forms.Form):
     text = forms.CharField(label=_("Text"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 8}))
+
+
+class LanguageVersionForm(forms.Form):
+    """A language version of a communiqué: its language (a language of the mandate other than the
+    original; the service says which are), text and marking."""
+
+    AUTHENTIC, INFORMATION = "authentic", "information"
+
+    # Which codes are languages of the mandate is the service's to say (and in its words).
+    language = forms.CharField(label=_("Language of the version"), widget=forms.Select)
+    text = forms.CharField(label=_("Text"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 6}))
+    marking = forms.ChoiceField(
+        label=_("Marking"),
+        choices=[(AUTHENTIC, _("equally authentic")), (INFORMATION, _("not authentic — for information"))],
+        initial=AUTHENTIC,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, languages: list[tuple[str, str]], fixed: str = "", **kwargs: Any) -> None:
+        """``languages``: (code, name) of the languages to offer; or ``fixed``, the language of the
+        version the form changes (a hidden field)."""
+        super().__init__(*args, **kwargs)
+        field = self.fields["language"]
+        if fixed:
+            field.widget = forms.HiddenInput()
+            field.initial = fixed
+            self.fields["text"].label = _("Text in %(language)s") % {"language": language_name(fixed)}
+        else:
+            field.widget.choices = languages
+            self.fields["text"].label = _("Text of the language version")
+
+    @property
+    def authentic(self) -> bool:
+        return bool(self.cleaned_data["marking"] == self.AUTHENTIC)
 
 
 class HeldForm(forms.Form):

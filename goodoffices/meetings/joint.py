@@ -5,6 +5,7 @@ language when the words are read (notices are stored untranslated)."""
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from goodoffices.lib import audience
@@ -29,6 +30,14 @@ def names_joined(names: Sequence[str]) -> str:
 
 def by_joint_consent(names: Sequence[str]) -> str:
     return _("by joint consent of %(parties)s") % {"parties": names_joined(names)}
+
+
+def language_name(code: str) -> str:
+    """A language's name in the reader's language ("Armenian", "армянский"), else its code."""
+    try:
+        return str(translation.get_language_info(code)["name_translated"])
+    except KeyError:
+        return code
 
 
 def render(message: str, params: Mapping[str, Any]) -> str:

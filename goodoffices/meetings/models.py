@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -150,7 +152,13 @@ class Meeting(models.Model):
 
 class Communique(models.Model):
     """A joint public statement on a held meeting, published only when every party consents
-    to the same version of its text."""
+    to the same version of its text.
+
+    It is drafted in one language of the mandate (``language``, its original) and may have a
+    language version in each other language of the mandate (``language_versions``), each marked
+    equally authentic or for information only. ``version`` numbers the revisions of the whole:
+    any change to the text or to a language version raises it, and a consent is to every text
+    of that revision with its marking."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
@@ -158,6 +166,8 @@ class Communique(models.Model):
 
     meeting = models.OneToOneField(Meeting, on_delete=models.PROTECT, related_name="communique")
     text = models.TextField()
+    # The language ``text`` is written in: the communiqué's original language.
+    language = models.CharField(_("original language"), max_length=8)
     version = models.PositiveIntegerField(default=1)
     drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
@@ -173,6 +183,48 @@ class Communique(models.Model):
     @property
     def process(self) -> "Process":
         return self.meeting.process
+
+    def texts(self) -> list["CommuniqueText"]:
+        """Every text of this revision: the original first, then each language version by its
+        language code (read ``language_versions`` prefetched: no query per communiqué)."""
+        others = sorted(self.language_versions.all(), key=lambda v: v.language)
+        return [
+            CommuniqueText(self.language, self.text, authentic=True, original=True),
+            *(CommuniqueText(v.language, v.text, authentic=v.authentic, original=False) for v in others),
+        ]
+
+
+class CommuniqueLanguageVersion(models.Model):
+    """The communiqué in another language of the mandate, marked equally authentic with the
+    original or for information only. Part of the communiqué's revision: changed only by the
+    services that raise its ``version``."""
+
+    communique = models.ForeignKey(Communique, on_delete=models.CASCADE, related_name="language_versions")
+    language = models.CharField(_("language"), max_length=8)
+    text = models.TextField()
+    authentic = models.BooleanField(_("equally authentic"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["communique", "language"], name="communique_language_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.communique} ({self.language})"
+
+
+@dataclass(frozen=True)
+class CommuniqueText:
+    """One text of a communiqué as readers see it: its language, words and marking."""
+
+    language: str
+    text: str
+    authentic: bool
+    original: bool
+
+    def as_record(self) -> dict[str, object]:
+        """The form events and consent questions hold: language, text, authenticity."""
+        return {"language": self.language, "text": self.text, "authentic": self.authentic}
 
 
 class Notification(models.Model):

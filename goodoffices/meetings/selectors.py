@@ -28,7 +28,7 @@ from goodoffices.policies import (
 )
 from goodoffices.processes.models import Process
 
-from .models import Communique, Meeting, Notification, Proposal
+from .models import Communique, CommuniqueLanguageVersion, Meeting, Notification, Proposal
 from .slots import option_slots
 from .terms import city_zones
 
@@ -63,7 +63,7 @@ def _meetings() -> QuerySet[Meeting]:
     # navigation need no query of their own.
     return Meeting.objects.select_related(
         "process__mandate_version", "process__mandate", "proposal", "communique"
-    ).prefetch_related("process__parties")
+    ).prefetch_related("process__parties", "communique__language_versions")
 
 
 def meeting_list(*, user: AnyUser, process: Process | None = None) -> QuerySet[Meeting]:
@@ -105,7 +105,7 @@ def register_meetings() -> QuerySet[Meeting]:
         Meeting.objects.filter(status=Meeting.Status.HELD)
         .filter(Q(communique__status=Communique.Status.PUBLISHED) | Q(audience=audience.PUBLIC))
         .select_related("process__mandate__framework", "communique")
-        .prefetch_related("process__parties")
+        .prefetch_related("process__parties", "communique__language_versions")
         .order_by("-starts_at")
     )
 
@@ -126,7 +126,7 @@ class RegisterFilter:
 
 def register_search(filters: RegisterFilter) -> QuerySet[Meeting]:
     """The register narrowed by ``filters``: the words are searched in the title, the venue,
-    the process and the published communiqué."""
+    the process and the published communiqué (in every language it is published in)."""
     meetings = register_meetings()
     if filters.process is not None:
         meetings = meetings.filter(process_id=filters.process)
@@ -138,6 +138,12 @@ def register_search(filters: RegisterFilter) -> QuerySet[Meeting]:
             | Q(venue__icontains=word)
             | Q(process__title__icontains=word)
             | Q(communique__status=Communique.Status.PUBLISHED, communique__text__icontains=word)
+            | Q(
+                Exists(
+                    CommuniqueLanguageVersion.objects.filter(communique__meeting=OuterRef("pk"), text__icontains=word)
+                ),
+                communique__status=Communique.Status.PUBLISHED,
+            )
         )
     return meetings
 

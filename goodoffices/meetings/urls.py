@@ -20,6 +20,21 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/communique/amend/", views.communique_amend, name="communique_amend"),
     path("meetings/<int:meeting_id>/communique/consent/", views.communique_consent, name="communique_consent"),
     path(
+        "meetings/<int:meeting_id>/communique/languages/",
+        views.communique_language_add,
+        name="communique_language_add",
+    ),
+    path(
+        "meetings/<int:meeting_id>/communique/languages/<str:language>/",
+        views.communique_language_change,
+        name="communique_language_change",
+    ),
+    path(
+        "meetings/<int:meeting_id>/communique/languages/<str:language>/remove/",
+        views.communique_language_remove,
+        name="communique_language_remove",
+    ),
+    path(
         "meetings/<int:meeting_id>/declassification/",
         views.declassification_request,
         name="declassification_request",

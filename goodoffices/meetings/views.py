@@ -30,8 +30,8 @@ from goodoffices.web.shortcuts import attempt, page_of, record_id, visible_or_40
 from . import selectors, services
 from .atom import PlainTextAtomFeed, xml_text
 from .calendar import calendar_for
-from .forms import SLOT_ROWS, HeldForm, MailPreferenceForm, ProposalForm, ReasonForm, TextForm
-from .joint import audience_words, names_joined, parties_of
+from .forms import SLOT_ROWS, HeldForm, LanguageVersionForm, MailPreferenceForm, ProposalForm, ReasonForm, TextForm
+from .joint import audience_words, language_name, names_joined, parties_of
 from .models import CalendarFeed, Communique, Meeting
 from .terms import ProposalTerms, venue_zones
 
@@ -250,6 +250,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = visible_or_404(lambda: selectors.meeting_get(user=request.user, meeting_id=meeting_id))
     view = selectors.meeting_view(user=request.user, meeting=meeting)
     communique = view.communique.communique if view.communique else None
+    language_forms, add_language_form = _language_forms(meeting, communique, view.may_draft_communique)
     return render(
         request,
         "meetings/meeting.html",
@@ -263,9 +264,39 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "cancel_form": ReasonForm(prefix="cancel"),
             "minutes_form": TextForm(prefix="minutes", initial={"text": view.minutes}),
             "communique_form": TextForm(prefix="communique", initial={"text": communique.text if communique else ""}),
+            "language_forms": language_forms,
+            "add_language_form": add_language_form,
             "attendance": meeting.attendance.all(),
         },
     )
+
+
+def _language_forms(
+    meeting: Meeting, communique: Communique | None, may_draft: bool
+) -> tuple[list[tuple[str, LanguageVersionForm]], LanguageVersionForm | None]:
+    """For who may amend a draft communiqué: a form to change each of its language versions, and
+    one to add a version in a language of the mandate that has none (None when every one has)."""
+    if communique is None or communique.status != Communique.Status.DRAFT or not may_draft:
+        return [], None
+    texts = [t for t in communique.texts() if not t.original]
+    forms = [
+        (
+            t.language,
+            LanguageVersionForm(
+                languages=[],
+                fixed=t.language,
+                initial={
+                    "text": t.text,
+                    "marking": LanguageVersionForm.AUTHENTIC if t.authentic else LanguageVersionForm.INFORMATION,
+                },
+                auto_id=f"id_language_{t.language}_%s",
+            ),
+        )
+        for t in texts
+    ]
+    taken = {communique.language, *(t.language for t in texts)}
+    free = [(code, language_name(code)) for code in meeting.process.mandate_version.languages if code not in taken]
+    return forms, LanguageVersionForm(languages=free, auto_id="id_language_new_%s") if free else None
 
 
 def _meeting_action(
@@ -474,6 +505,89 @@ def communique_consent(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return _meeting_action(request, meeting_id, give, said)
 
 
+def _language_saved(communique: Communique, language: str, authentic: bool) -> str:
+    marking = _("equally authentic") if authentic else _("not authentic — for information")
+    return _(
+        "The %(language)s version is saved, marked “%(marking)s”: version %(version)s of the communiqué. Consents "
+        "to earlier versions no longer count: every party is asked again."
+    ) % {"language": language_name(language), "marking": marking, "version": communique.version}
+
+
+@login_required
+@require_POST
+def communique_language_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Add a version of the communiqué in another language of the mandate (never replacing one
+    that someone added meanwhile)."""
+    form = LanguageVersionForm(request.POST, languages=[])
+
+    def add(meeting: Meeting, actor: User) -> Any:
+        communique = selectors.communique_get(user=actor, meeting=meeting)
+        return services.communique_language_set(
+            actor=actor,
+            communique=communique,
+            language=form.cleaned_data["language"],
+            text=form.cleaned_data["text"],
+            authentic=form.authentic,
+            replace=False,
+        )
+
+    return _meeting_action(
+        request,
+        meeting_id,
+        add,
+        lambda amended: _language_saved(amended, form.cleaned_data["language"], form.authentic),
+        form,
+        _("Choose the language, write the text and say whether it is equally authentic."),
+    )
+
+
+@login_required
+@require_POST
+def communique_language_change(request: HttpRequest, meeting_id: int, language: str) -> HttpResponse:
+    """Change the text or the marking of the communiqué's version in ``language``."""
+    form = LanguageVersionForm(request.POST, languages=[], fixed=language)
+
+    def change(meeting: Meeting, actor: User) -> Any:
+        communique = selectors.communique_get(user=actor, meeting=meeting)
+        return services.communique_language_set(
+            actor=actor,
+            communique=communique,
+            language=language,
+            text=form.cleaned_data["text"],
+            authentic=form.authentic,
+        )
+
+    return _meeting_action(
+        request,
+        meeting_id,
+        change,
+        lambda amended: _language_saved(amended, language, form.authentic),
+        form,
+        _("Write the text of the language version and say whether it is equally authentic."),
+    )
+
+
+@login_required
+@require_POST
+def communique_language_remove(request: HttpRequest, meeting_id: int, language: str) -> HttpResponse:
+    def remove(meeting: Meeting, actor: User) -> Any:
+        communique = selectors.communique_get(user=actor, meeting=meeting)
+        return services.communique_language_remove(actor=actor, communique=communique, language=language)
+
+    return _meeting_action(
+        request,
+        meeting_id,
+        remove,
+        lambda amended: (
+            _(
+                "The %(language)s version is removed: version %(version)s of the communiqué. Consents to earlier "
+                "versions no longer count: every party is asked again."
+            )
+            % {"language": language_name(language), "version": amended.version}
+        ),
+    )
+
+
 @login_required
 @require_POST
 def declassification_request(request: HttpRequest, meeting_id: int) -> HttpResponse:
@@ -565,8 +679,19 @@ def register_print(request: HttpRequest) -> HttpResponse:
 
 
 def register_meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """A register entry; ``?language=ru`` shows the communiqué's Russian text first (the feed
+    links each language version so), else the reader's language comes first where there is one."""
     meeting = visible_or_404(lambda: selectors.register_meeting_get(meeting_id=meeting_id))
-    return render(request, "meetings/register_meeting.html", {"meeting": meeting})
+    return render(
+        request,
+        "meetings/register_meeting.html",
+        {"meeting": meeting, "language": request.GET.get("language", "")[:8]},
+    )
+
+
+def _published(meeting: Meeting) -> Communique | None:
+    communique = getattr(meeting, "communique", None)
+    return communique if communique is not None and communique.status == Communique.Status.PUBLISHED else None
 
 
 class RegisterFeed(Feed):  # type: ignore[type-arg]
@@ -592,12 +717,19 @@ class RegisterFeed(Feed):  # type: ignore[type-arg]
         return xml_text(item.title)
 
     def item_description(self, item: Meeting) -> str:
-        communique = getattr(item, "communique", None)
-        return xml_text(
-            communique.text
-            if communique is not None and communique.status == Communique.Status.PUBLISHED
-            else item.venue
-        )
+        communique = _published(item)
+        return xml_text(communique.text if communique is not None else item.venue)
+
+    def item_extra_kwargs(self, item: Meeting) -> dict[str, Any]:
+        """The summary is the communiqué in its original language, and says so (``xml:lang``);
+        each of its texts is linked as an alternate in its language (``hreflang``)."""
+        communique = _published(item)
+        if communique is None:
+            return {}
+        return {
+            "summary_language": communique.language,
+            "alternates": [(t.language, f"?{urlencode({'language': t.language})}") for t in communique.texts()],
+        }
 
     def item_author_name(self, item: Meeting) -> str:
         """The communiqué is every party's: its author is the parties, by joint consent."""

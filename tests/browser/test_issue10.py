@@ -42,7 +42,7 @@ def test_focus_goes_to_the_first_error_then_to_what_happened(person, demo_url: s
 
     a.goto(demo_url + "/processes/1/meetings/")
     a.get_by_role("link", name="Meeting on humanitarian access").first.click()
-    a.get_by_role("button", name="Consent to publish this text").click()
+    a.get_by_role("button", name="Consent to publish these texts").click()
     expect(a.get_by_role("status").last).to_contain_text("Your party's consent to version")
     assert _focused(a) == "messages"
 

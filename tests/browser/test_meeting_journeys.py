@@ -1,6 +1,7 @@
 """The heart of the seed: proposals, reciprocal readiness, a confirmed meeting, a communiqué
 by joint consent on the public register; and a withdrawn readiness that leaves no trace."""
 
+import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
@@ -87,20 +88,33 @@ def test_proposal_counter_readiness_communique_register(people: dict[str, Page],
     )
     mediator.get_by_role("button", name="Draft the communiqué").click()
     expect(mediator.locator(".communique-status")).to_have_text("draft")
+    # Issue 10, item 8: a Russian version, equally authentic: the communiqué's version 2.
+    mediator.get_by_text("Language versions").click()
+    mediator.get_by_label("Language of the version").select_option("ru")
+    mediator.get_by_label("Text of the language version").fill("Стороны встретились и договорились проверить линию.")
+    mediator.get_by_label("equally authentic").check()
+    mediator.get_by_role("button", name="Add the language version").click()
+    expect(mediator.get_by_text("The Russian version is saved, marked “equally authentic”")).to_be_visible()
+    expect(mediator.get_by_text("draft · version 2")).to_be_visible()
 
     page.goto(demo_url + "/register/")
     expect(page.get_by_text("Talks on the electricity line")).to_have_count(0)
 
     a.goto(meeting_url)
-    a.get_by_role("button", name="Consent to publish this text").click()
+    expect(a.locator(".communique-text")).to_have_count(2)
+    a.get_by_role("button", name="Consent to publish these texts").click()
     expect(a.get_by_role("button", name="Withdraw consent")).to_be_visible()
     b.goto(meeting_url)
-    b.get_by_role("button", name="Consent to publish this text").click()
+    b.get_by_role("button", name="Consent to publish these texts").click()
     expect(b.locator(".communique-status")).to_have_text("published")
 
     page.goto(demo_url + "/register/")
     page.get_by_role("link", name="Talks on the electricity line").click()
-    expect(page.locator(".communique")).to_contain_text("agreed to inspect the electricity line")
+    expect(page.locator(".communique").first).to_contain_text("agreed to inspect the electricity line")
+    russian = page.locator(".communique-text", has_text="Стороны встретились")
+    expect(russian).to_contain_text("equally authentic")
+    page.get_by_role("navigation", name="Languages of the communiqué").get_by_role("link", name="Russian").click()
+    expect(page).to_have_url(re.compile(r"#communique-\d+-ru$"))
 
 
 def test_a_consent_from_a_stale_page_is_refused(people: dict[str, Page], demo_url: str) -> None:
@@ -109,13 +123,14 @@ def test_a_consent_from_a_stale_page_is_refused(people: dict[str, Page], demo_ur
     a, b, mediator = people["stepanakert"], people["baku"], people["mediator"]
     open_meetings(b, demo_url)
     b.get_by_role("link", name="Meeting on humanitarian access").first.click()
-    expect(b.get_by_text("draft · version 1")).to_be_visible()
+    # The demo's draft has a Russian version for information: its version 2.
+    expect(b.get_by_text("draft · version 2")).to_be_visible()
     a.goto(b.url)
     a.get_by_text("Amend the text").click()
-    a.get_by_role("region", name="Communiqué").get_by_label("Text").fill("Amended by Stepanakert.")
+    a.get_by_role("region", name="Communiqué").get_by_label("Text:", exact=True).fill("Amended by Stepanakert.")
     a.get_by_role("button", name="Save the new version").click()
-    expect(a.get_by_text("draft · version 2")).to_be_visible()
-    b.get_by_role("button", name="Consent to publish this text").click()
+    expect(a.get_by_text("draft · version 3")).to_be_visible()
+    b.get_by_role("button", name="Consent to publish these texts").click()
     expect(b.get_by_text("the text changed since you read it")).to_be_visible()
     expect(b.locator(".communique-status")).to_have_text("draft")
     mediator.goto(b.url)

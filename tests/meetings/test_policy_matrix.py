@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pytest
 
 from goodoffices.events.models import Event
+from goodoffices.meetings import services
 
 from ..world import PERSONAS
 from .conftest import begun
@@ -34,6 +35,8 @@ class Case:
     body: Callable[..., object] | None = None
     # Events an allowed write records (marking notices read is not recorded state).
     events: int = 1
+    # What the stages need first (through the services), before the request is counted.
+    prepare: Callable[..., object] | None = None
 
     def expect(self, persona: str) -> int:
         if persona == "anonymous":
@@ -41,6 +44,13 @@ class Case:
         if persona in self.ok:
             return self.ok_code
         return 403 if persona in self.sees else 404
+
+
+def with_russian(w, s) -> None:
+    """The stages' draft communiqué with a Russian version, to remove."""
+    services.communique_language_set(
+        actor=w.mediator, communique=s.communique, language="ru", text="Текст", authentic=True
+    )
 
 
 def J(**kw):
@@ -180,6 +190,24 @@ CASES = [
         body=J(text="New text"),
     ),
     Case(
+        "api:communique_language_set",
+        "put",
+        lambda w, s: f"/api/v1/meetings/{s.held.pk}/communique/languages/ru",
+        {"mediator", *HEADS},
+        200,
+        PLENARY,
+        body=J(text="Новый текст", authentic=True),
+    ),
+    Case(
+        "api:communique_language_remove",
+        "delete",
+        lambda w, s: f"/api/v1/meetings/{s.held.pk}/communique/languages/ru",
+        {"mediator", *HEADS},
+        200,
+        PLENARY,
+        prepare=lambda w, s: with_russian(w, s),
+    ),
+    Case(
         "api:communique_consent",
         "put",
         lambda w, s: f"/api/v1/meetings/{s.held.pk}/communique/consent",
@@ -311,6 +339,37 @@ CASES = [
         body=lambda w, s: {"communique-text": "New text"},
     ),
     Case(
+        "web:communique_language_add",
+        "post",
+        lambda w, s: f"/meetings/{s.held.pk}/communique/languages/",
+        {"mediator", *HEADS},
+        302,
+        PLENARY,
+        api=False,
+        body=lambda w, s: {"language": "ru", "text": "Новый текст", "marking": "authentic"},
+    ),
+    Case(
+        "web:communique_language_change",
+        "post",
+        lambda w, s: f"/meetings/{s.held.pk}/communique/languages/ru/",
+        {"mediator", *HEADS},
+        302,
+        PLENARY,
+        api=False,
+        body=lambda w, s: {"language": "ru", "text": "Новый текст", "marking": "information"},
+    ),
+    Case(
+        "web:communique_language_remove",
+        "post",
+        lambda w, s: f"/meetings/{s.held.pk}/communique/languages/ru/remove/",
+        {"mediator", *HEADS},
+        302,
+        PLENARY,
+        api=False,
+        body=lambda w, s: {},
+        prepare=lambda w, s: with_russian(w, s),
+    ),
+    Case(
         "web:communique_consent",
         "post",
         lambda w, s: f"/meetings/{s.held.pk}/communique/consent/",
@@ -397,6 +456,8 @@ REFUSED = {key for key, status in SPECIAL.items() if status < 400}
 def test_meetings_endpoint(world, stages, api_for, client_for, persona, case):
     client = api_for(persona) if case.api else client_for(persona)
     url = case.url(world, stages)
+    if case.prepare is not None:
+        case.prepare(world, stages)
     before = Event.objects.count()
     # A meeting is recorded as held only once it has begun: those cases run after its start.
     when = begun(stages.confirmed) if case.name.endswith("meeting_hold") else nullcontext()

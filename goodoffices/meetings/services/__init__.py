@@ -8,7 +8,15 @@ from .feeds import calendar_feed_replace, notifications_mark_read
 from .lifecycle import meeting_cancel, meeting_hold, meeting_postpone
 from .proposals import proposal_counter, proposal_create, proposal_decline, proposal_withdraw
 from .readiness import Readiness, readiness_set
-from .records import communique_amend, communique_consent, communique_draft, minutes_approve, minutes_draft
+from .records import (
+    communique_amend,
+    communique_consent,
+    communique_draft,
+    communique_language_remove,
+    communique_language_set,
+    minutes_approve,
+    minutes_draft,
+)
 
 __all__ = [
     "ProposalTerms",
@@ -18,6 +26,8 @@ __all__ = [
     "communique_amend",
     "communique_consent",
     "communique_draft",
+    "communique_language_remove",
+    "communique_language_set",
     "declassification_consent",
     "declassification_request",
     "meeting_cancel",
