@@ -9,13 +9,15 @@ is written with the ORM, so it reads like every other one and follows the models
 """
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Generic, TypeVar
 from weakref import WeakKeyDictionary
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
+
+M = TypeVar("M", bound=Model)
 
 
 def mark(n: int) -> str:
@@ -59,3 +61,17 @@ class CompiledQuery:
             fetched = cursor.fetchall()
         rows = compiler.results_iter(results=[fetched], tuple_expected=True)
         return [tuple(row) for row in rows]
+
+
+class CompiledModelQuery(Generic[M]):
+    """A ``CompiledQuery`` that gives ``model`` instances: ``build(*marks)`` returns a queryset of
+    ``model`` (filtered, ordered, locked as it needs); every concrete field is read, and each row
+    becomes an instance as the ORM would make it (``Model.from_db``)."""
+
+    def __init__(self, model: type[M], build: Callable[..., QuerySet[M]], values: int) -> None:
+        self._model = model
+        self._fields = [field.attname for field in model._meta.concrete_fields]
+        self._query = CompiledQuery(lambda *marks: build(*marks).values_list(*self._fields), values)
+
+    def objects(self, *values: Any) -> list[M]:
+        return [self._model.from_db(DEFAULT_DB_ALIAS, self._fields, row) for row in self._query.rows(*values)]

@@ -18,6 +18,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from goodoffices.accounts.models import User
+from goodoffices.compiled import CompiledModelQuery, CompiledQuery
 from goodoffices.events.models import EventKind
 from goodoffices.events.services import event_record
 from goodoffices.lib import audience, clock
@@ -147,19 +148,33 @@ def same_option(options: list[str]) -> str | None:
     return options[0] if len(set(options)) == 1 else None
 
 
-def joint_consent_lock(*, subject: models.Model, purpose: str) -> JointConsent | None:
-    """The open joint consent on ``subject``, locked (it alone, not the rows it joins) until the
-    caller's transaction ends; None if there is none."""
-    return (
+# The statements of every consent, compiled once (goodoffices.compiled): the open joint consent,
+# locked alone; the parties it asks; the consents given to it.
+_OPEN_JOINT_FOR_UPDATE = CompiledModelQuery(
+    JointConsent,
+    lambda subject_type, subject_id, purpose: (
         JointConsent.objects.select_for_update(of=("self",))
-        .filter(
-            subject_type=subject._meta.label_lower,
-            subject_id=str(subject.pk),
-            purpose=purpose,
-            status=JointConsent.Status.OPEN,
-        )
-        .first()
-    )
+        .filter(subject_type=subject_type, subject_id=subject_id, purpose=purpose, status=JointConsent.Status.OPEN)
+        .order_by()
+    ),
+    values=3,
+)
+_ASKED_PARTIES = CompiledQuery(
+    lambda joint_id: (
+        JointConsent.parties.through.objects.filter(jointconsent_id=joint_id).order_by().values_list("party_id")
+    ),
+    values=1,
+)
+_CONSENTS_GIVEN = CompiledModelQuery(
+    Consent, lambda joint_id: Consent.objects.filter(joint_id=joint_id).order_by("party_id"), values=1
+)
+
+
+def joint_consent_lock(*, subject: models.Model, purpose: str) -> JointConsent | None:
+    """The open joint consent on ``subject`` (there is at most one), locked (it alone, not the
+    rows it joins) until the caller's transaction ends; None if there is none."""
+    found = _OPEN_JOINT_FOR_UPDATE.objects(subject._meta.label_lower, str(subject.pk), purpose)
+    return found[0] if found else None
 
 
 # No savepoint of its own: it runs inside its caller's transaction (which rolls back whole on
@@ -190,13 +205,11 @@ def consent_set(
         )
     if joint.status != JointConsent.Status.OPEN:
         raise Conflict(_("this has already been decided, or what was asked has changed; read it again"))
-    required = set(
-        JointConsent.parties.through.objects.filter(jointconsent_id=joint.pk).values_list("party_id", flat=True)
-    )
+    required = {party for (party,) in _ASKED_PARTIES.rows(joint.pk)}
     if party_id not in required:
         name = Party.objects.filter(pk=party_id).values_list("name", flat=True).first() or str(party_id)
         raise Invalid.one("party", _("%(party)s is not asked to consent to this") % {"party": name})
-    given = {consent.party_id: consent for consent in Consent.objects.filter(joint=joint)}
+    given = {consent.party_id: consent for consent in _CONSENTS_GIVEN.objects(joint.pk)}
     existing = given.get(party_id)
     if option is None:
         if existing is None:

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from goodoffices.accounts.models import User
+from goodoffices.compiled import CompiledQuery
 from goodoffices.consent.services import (
     ConsentResult,
     Question,
@@ -123,16 +124,20 @@ def party_consent(
     )
 
 
+# Compiled once (goodoffices.compiled): every answer to a proposal runs it.
+_STATUS_FOR_UPDATE = CompiledQuery(
+    lambda pk: (
+        Proposal.objects.select_for_update(of=("self",), no_key=True).filter(pk=pk).order_by().values_list("status")
+    ),
+    values=1,
+)
+
+
 def open_proposal(proposal: Proposal) -> Proposal:
     """Lock the proposal and check it is still open. Only its status can have changed since the
     caller read it (a proposal's terms never change: a counter-proposal is a new one), so only
     that is read again, under the lock, into the caller's ``proposal``, which is returned."""
-    status = (
-        Proposal.objects.select_for_update(of=("self",), no_key=True)
-        .filter(pk=proposal.pk)
-        .values_list("status", flat=True)
-        .get()
-    )
+    ((status,),) = _STATUS_FOR_UPDATE.rows(proposal.pk)
     proposal.status = status
     if status != Proposal.Status.OPEN:
         raise Conflict(_("this proposal is already %(status)s") % {"status": proposal.get_status_display()})
