@@ -20,16 +20,22 @@ from django.db.models.sql.compiler import SQLCompiler
 M = TypeVar("M", bound=Model)
 
 
-def mark(n: int) -> str:
-    """The stand-in for value ``n`` while the query is built: never a value a caller passes."""
-    return f"\x00compiled-query-mark-{n}\x00"
+def mark(n: int, kind: type) -> Any:
+    """The stand-in for value ``n`` of type ``kind`` (``str`` or ``int``) while the query is built:
+    never a value a caller passes (no text holds NUL; no primary key is negative)."""
+    if kind is int:
+        return -(2**62) - n
+    if kind is str:
+        return f"\x00compiled-query-mark-{n}\x00"
+    raise TypeError(f"a compiled query takes str and int values, not {kind.__name__}")
 
 
 class CompiledQuery:
-    """``build(*marks)`` returns a ``values_list`` queryset filtering on the marks; ``rows(*values)``
-    runs it with the values in their place."""
+    """``build(*marks)`` returns a ``values_list`` queryset filtering on the marks, one for each of
+    the types ``values`` (``str`` or ``int``); ``rows(*values)`` runs it with the values in their
+    place."""
 
-    def __init__(self, build: Callable[..., QuerySet[Any, Any]], values: int) -> None:
+    def __init__(self, build: Callable[..., QuerySet[Any, Any]], values: tuple[type, ...]) -> None:
         self._build = build
         self._values = values
         self._by_connection: WeakKeyDictionary[BaseDatabaseWrapper, tuple[SQLCompiler, str, tuple[Any, ...], list[int]]]
@@ -39,7 +45,7 @@ class CompiledQuery:
         connection = connections[DEFAULT_DB_ALIAS]
         found = self._by_connection.get(connection)
         if found is None:
-            marks = [mark(n) for n in range(self._values)]
+            marks = [mark(n, kind) for n, kind in enumerate(self._values)]
             compiler = self._build(*marks).query.get_compiler(using=DEFAULT_DB_ALIAS)
             sql, params = compiler.as_sql()
             places = [params.index(m) for m in marks]
@@ -50,8 +56,8 @@ class CompiledQuery:
         return found
 
     def rows(self, *values: Any) -> list[tuple[Any, ...]]:
-        if len(values) != self._values:
-            raise TypeError(f"this query takes {self._values} value(s), not {len(values)}")
+        if len(values) != len(self._values):
+            raise TypeError(f"this query takes {len(self._values)} value(s), not {len(values)}")
         compiler, sql, params, places = self._compiled()
         filled = list(params)
         for place, value in zip(places, values, strict=True):
@@ -68,7 +74,7 @@ class CompiledModelQuery(Generic[M]):
     ``model`` (filtered, ordered, locked as it needs); every concrete field is read, and each row
     becomes an instance as the ORM would make it (``Model.from_db``)."""
 
-    def __init__(self, model: type[M], build: Callable[..., QuerySet[M]], values: int) -> None:
+    def __init__(self, model: type[M], build: Callable[..., QuerySet[M]], values: tuple[type, ...]) -> None:
         self._model = model
         self._fields = [field.attname for field in model._meta.concrete_fields]
         self._query = CompiledQuery(lambda *marks: build(*marks).values_list(*self._fields), values)

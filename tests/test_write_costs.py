@@ -116,13 +116,17 @@ def test_the_compiled_token_lookup_gives_the_user_as_the_orm_would(world):
 
 
 def test_a_compiled_query_refuses_a_wrong_number_of_values_and_a_value_it_cannot_place(world):
-    names = CompiledQuery(lambda name: User.objects.filter(username=name).values_list("pk"), values=1)
+    names = CompiledQuery(lambda name: User.objects.filter(username=name).values_list("pk"), values=(str,))
     assert names.rows(world.head_a.username) == [(world.head_a.pk,)]
     assert names.rows("nobody") == []
+    by_key = CompiledQuery(lambda pk: User.objects.filter(pk=pk).values_list("username"), values=(int,))
+    assert by_key.rows(world.head_a.pk) == [(world.head_a.username,)]
+    with pytest.raises(TypeError, match="str and int"):
+        CompiledQuery(lambda at: User.objects.filter(last_login=at).values_list("pk"), values=(float,)).rows(1.0)
     with pytest.raises(TypeError):
         names.rows()
     twice = CompiledQuery(
-        lambda name: User.objects.filter(username=name).exclude(email=name).values_list("pk"), values=1
+        lambda name: User.objects.filter(username=name).exclude(email=name).values_list("pk"), values=(str,)
     )
     with pytest.raises(ValueError, match="exactly once"):
         twice.rows("x")

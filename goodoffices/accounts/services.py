@@ -66,7 +66,7 @@ def _token_lookup(facts: Mapping[str, Any]) -> CompiledQuery:
             .order_by()
             .values_list("pk", "last_used_at", *(f"user__{name}" for name in _USER_FIELDS), *facts)
         ),
-        values=1,
+        values=(str,),
     )
 
 

@@ -157,16 +157,16 @@ _OPEN_JOINT_FOR_UPDATE = CompiledModelQuery(
         .filter(subject_type=subject_type, subject_id=subject_id, purpose=purpose, status=JointConsent.Status.OPEN)
         .order_by()
     ),
-    values=3,
+    values=(str, str, str),
 )
 _ASKED_PARTIES = CompiledQuery(
     lambda joint_id: (
         JointConsent.parties.through.objects.filter(jointconsent_id=joint_id).order_by().values_list("party_id")
     ),
-    values=1,
+    values=(int,),
 )
 _CONSENTS_GIVEN = CompiledModelQuery(
-    Consent, lambda joint_id: Consent.objects.filter(joint_id=joint_id).order_by("party_id"), values=1
+    Consent, lambda joint_id: Consent.objects.filter(joint_id=joint_id).order_by("party_id"), values=(int,)
 )
 
 

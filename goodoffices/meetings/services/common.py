@@ -129,7 +129,7 @@ _STATUS_FOR_UPDATE = CompiledQuery(
     lambda pk: (
         Proposal.objects.select_for_update(of=("self",), no_key=True).filter(pk=pk).order_by().values_list("status")
     ),
-    values=1,
+    values=(int,),
 )
 
 
