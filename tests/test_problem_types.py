@@ -3,6 +3,7 @@ application/problem+json in the OpenAPI; each problem's ``type`` is a page the p
 that explains it, reachable by anyone."""
 
 import html
+import json
 
 import pytest
 from django.test import Client
@@ -73,3 +74,21 @@ def test_every_problem_is_listed_and_an_unknown_one_is_not_found(world):
     for words in ("400 Bad request", "409 Conflict", "422 Invalid request", "503 Service unavailable"):
         assert words in listing
     assert client.get("/problems/no-such-problem/").status_code == 404
+
+
+def test_the_openapi_document_names_each_answer_of_an_operation_once_and_errors_as_problems():
+    """Swagger UI refuses a document with a key twice: ninja's own error answers (integer keys)
+    and the problems added to every operation (text keys) must merge into one per code."""
+    body = Client(HTTP_HOST="localhost").get("/api/v1/openapi.json").content
+
+    def unique(pairs):
+        keys = [key for key, _ in pairs]
+        assert len(keys) == len(set(keys)), sorted(key for key in keys if keys.count(key) > 1)
+        return dict(pairs)
+
+    document = json.loads(body, object_pairs_hook=unique)
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            for code, answer in operation["responses"].items():
+                if int(code) >= 400:
+                    assert list(answer["content"]) == ["application/problem+json"], (method, path, code)

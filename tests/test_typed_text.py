@@ -211,6 +211,15 @@ TYPED = [
         False,
     ),
     Typed(
+        "mediator",
+        "put",
+        lambda c: f"/api/v1/meetings/{c.communique.meeting_id}/communique/languages/ru",
+        lambda c: {"text": "Стороны встретились в Женеве.", "authentic": True},
+        ("text",),
+        "text",
+        False,
+    ),
+    Typed(
         "head_a",
         "post",
         lambda c: f"/api/v1/processes/{_process(c)}/caucus/{c.world.party_a.pk}/messages",
@@ -406,6 +415,8 @@ def test_the_guard_every_typed_text_of_the_api_is_tried(world):
         ("ReasonIn", "reason"),
         ("HeldIn", "outcomes"),
         ("TextIn", "text"),
+        ("CommuniqueIn", "text"),
+        ("LanguageVersionIn", "text"),
         ("CaucusMessageIn", "body"),
         ("FrameworkIn", "name"),
         ("FrameworkIn", "description"),
@@ -447,7 +458,7 @@ def test_a_bell_in_a_communique_is_refused_and_the_public_feed_stays_up(world, a
     services.communique_consent(actor=world.head_b, communique=communique, consent=True, version=communique.version)
     feed = client_for("anonymous").get("/register/feed.atom")
     assert feed.status_code == 200
-    assert '<summary type="text">The parties met in Geneva.</summary>' in feed.content.decode()
+    assert '<summary type="text" xml:lang="en">The parties met in Geneva.</summary>' in feed.content.decode()
 
 
 def test_a_text_stored_before_the_validator_does_not_take_the_feed_down(world, client_for):
@@ -460,7 +471,8 @@ def test_a_text_stored_before_the_validator_does_not_take_the_feed_down(world, c
     Communique.objects.filter(pk=communique.pk).update(text="Agreed\x07 <b>in full</b>")
     feed = client_for("anonymous").get("/register/feed.atom")
     assert feed.status_code == 200
-    assert '<summary type="text">Agreed\ufffd &lt;b&gt;in full&lt;/b&gt;</summary>' in feed.content.decode()
+    summary = '<summary type="text" xml:lang="en">Agreed\ufffd &lt;b&gt;in full&lt;/b&gt;</summary>'
+    assert summary in feed.content.decode()
 
 
 def test_a_line_break_in_a_title_is_refused_before_anything_is_written_or_mailed(world, api_for):

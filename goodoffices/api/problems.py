@@ -252,24 +252,42 @@ def _problems_of(method: str, operation: dict[str, Any]) -> list[int]:
     return sorted(codes)
 
 
+def _problem_response(code: int, declared: str = "") -> dict[str, Any]:
+    """A problem answer: described by its own page where the platform has one."""
+    if code in TITLES:
+        slug = TITLES[code].lower().replace(" ", "-")
+        description = f"{TITLES[code]}: {WHEN[code]} (see {PROBLEMS_PATH}{slug}/)"
+    else:
+        description = declared or "Error"
+    return {
+        "description": description,
+        "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+
+
 def document_problems(schema: dict[str, Any]) -> dict[str, Any]:
     """Add to every operation of ``schema`` the problems it may answer, as application/problem+json
-    with the Problem schema and a link to each problem's page; its own answers stay as declared."""
+    with the Problem schema and a link to each problem's page; its own answers stay as declared.
+
+    An error an operation declares itself (with ninja's integer key) is described as what it is
+    on the wire, a problem+json, under the code as text: one key per code, or the document would
+    hold the same code twice and Swagger UI refuse it."""
     schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
     for path in schema.get("paths", {}).values():
         for method, operation in path.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             responses = operation["responses"]
+            for key in list(responses):
+                if not str(key).isdigit():
+                    continue  # "default", "4XX": not a code
+                declared = responses.pop(key)
+                code = int(key)
+                if code >= 400:
+                    declared = _problem_response(code, declared.get("description", ""))
+                responses[str(code)] = declared
             for code in _problems_of(method, operation):
-                slug = TITLES[code].lower().replace(" ", "-")
-                responses.setdefault(
-                    str(code),
-                    {
-                        "description": f"{TITLES[code]}: {WHEN[code]} (see {PROBLEMS_PATH}{slug}/)",
-                        "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
-                    },
-                )
+                responses.setdefault(str(code), _problem_response(code))
     return schema
 
 

@@ -198,14 +198,6 @@ def test_an_anonymous_reader_filters_searches_prints_and_follows_the_register(pa
     assert {link.get("hreflang") for link in item.links} >= {"en", "ru"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "product bug: /api/v1/openapi.json repeats response keys (404, 422, ... once as ninja's int key with "
-        "application/json, once as document_problems' str key with problem+json), so Swagger UI at /api/v1/docs "
-        "shows 'Parser error: duplicated mapping key' and 'Unable to render this definition'"
-    ),
-)
 def test_the_api_documentation_renders_and_documents_problem_json(page: Page, demo_url: str) -> None:
     """Item 13: the API's documentation page shows the operations, each with its errors as
     application/problem+json and a link to the page explaining each."""
