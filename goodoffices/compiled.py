@@ -20,6 +20,11 @@ from django.db.models.sql.compiler import SQLCompiler
 M = TypeVar("M", bound=Model)
 
 
+def table(model: type[Model]) -> str:
+    """``model``'s table, quoted for SQL written by hand on the default database."""
+    return connections[DEFAULT_DB_ALIAS].ops.quote_name(model._meta.db_table)
+
+
 def mark(n: int, kind: type) -> Any:
     """The stand-in for value ``n`` of type ``kind`` (``str`` or ``int``) while the query is built:
     never a value a caller passes (no text holds NUL; no primary key is negative)."""
@@ -48,9 +53,9 @@ class CompiledQuery:
             marks = [mark(n, kind) for n, kind in enumerate(self._values)]
             compiler = self._build(*marks).query.get_compiler(using=DEFAULT_DB_ALIAS)
             sql, params = compiler.as_sql()
-            places = [params.index(m) for m in marks]
-            if sorted(places) != sorted(set(places)) or any(params.count(m) != 1 for m in marks):
+            if any(params.count(m) != 1 for m in marks):
                 raise ValueError("each value must appear exactly once in the compiled query")
+            places = [params.index(m) for m in marks]
             found = (compiler, sql, tuple(params), places)
             self._by_connection[connection] = found
         return found

@@ -1,5 +1,5 @@
 """Notices about meetings: in-app notifications and e-mail, each sent only to people who may
-see the record it is about (goodoffices.policies.audience_members), and, for a step that needs
+see the record it is about (goodoffices.policies.audience_reader_ids), and, for a step that needs
 someone's act, only to those who must act (``who``): the heads of delegation, who act for their
 parties, and for a meeting held also the mediators, who draft its record.
 
@@ -20,6 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from goodoffices.accounts.models import User
+from goodoffices.compiled import table
 from goodoffices.mail.models import MailPreference
 from goodoffices.mail.services import Mail, mail_enqueue
 from goodoffices.policies import audience_reader_ids
@@ -59,17 +60,13 @@ def _url(subject: models.Model) -> str:
     return reverse("process", args=[subject.process_id])  # type: ignore[attr-defined]
 
 
-def _table(model: type[models.Model]) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
 def _acting(process: Process, who: Who, except_parties: Sequence[int]) -> tuple[str, list[Any]]:
     """The ids of those who act on a step of ``process``, as SQL: its heads of delegation (but
     those of ``except_parties``), and, for a meeting held, its mediators."""
     q = connection.ops.quote_name
     sql = (
-        f"SELECT m.{q('user_id')} FROM {_table(DelegationMembership)} m"  # noqa: S608 - names from the models
-        f" INNER JOIN {_table(Party)} p ON p.{q('id')} = m.{q('party_id')}"
+        f"SELECT m.{q('user_id')} FROM {table(DelegationMembership)} m"  # noqa: S608 - names from the models
+        f" INNER JOIN {table(Party)} p ON p.{q('id')} = m.{q('party_id')}"
         f" WHERE p.{q('process_id')} = %s AND m.{q('role')} = %s"
     )
     params: list[Any] = [process.pk, DelegationRole.HEAD.value]
@@ -78,7 +75,7 @@ def _acting(process: Process, who: Who, except_parties: Sequence[int]) -> tuple[
         params.extend(except_parties)
     if who == Who.HEADS_AND_MEDIATORS:
         sql += (
-            f" UNION SELECT {q('user_id')} FROM {_table(Appointment)}"  # noqa: S608 - names from the models
+            f" UNION SELECT {q('user_id')} FROM {table(Appointment)}"  # noqa: S608 - names from the models
             f" WHERE {q('process_id')} = %s AND {q('role')} = %s"
         )
         params.extend([process.pk, AppointmentRole.MEDIATOR.value])
@@ -104,9 +101,9 @@ def _recipients(
     q = connection.ops.quote_name
     sql = (
         f"SELECT u.{q('id')}, u.{q('email')}, u.{q('language')},"  # noqa: S608 - names from the models
-        f" EXISTS (SELECT 1 FROM {_table(MailPreference)} mp WHERE mp.{q('user_id')} = u.{q('id')}"
+        f" EXISTS (SELECT 1 FROM {table(MailPreference)} mp WHERE mp.{q('user_id')} = u.{q('id')}"
         f" AND mp.{q('choice')} <> %s)"
-        f" FROM {_table(User)} u WHERE u.{q('is_active')} = %s AND u.{q('id')} IN ({readers[0]})"
+        f" FROM {table(User)} u WHERE u.{q('is_active')} = %s AND u.{q('id')} IN ({readers[0]})"
     )
     params: list[Any] = [MailPreference.Choice.NOW.value, True, *readers[1]]
     if who != Who.EVERYONE:

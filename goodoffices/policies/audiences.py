@@ -3,10 +3,11 @@
 from typing import Any
 
 from django.db import connection
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from goodoffices.accounts.models import User
+from goodoffices.compiled import table
 from goodoffices.lib import audience
 from goodoffices.processes.models import (
     Appointment,
@@ -86,10 +87,6 @@ def attendance_candidates(process: Process) -> QuerySet[User]:
     )
 
 
-def _table(model: type[Model]) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
 def audience_reader_ids(process: Process, record_audience: str) -> tuple[str, list[Any]] | None:
     """The ids of everyone who may read a record with ``record_audience`` in ``process`` (active
     or not), as SQL and its parameters; None when no one in the process may (sealed, operators).
@@ -98,7 +95,7 @@ def audience_reader_ids(process: Process, record_audience: str) -> tuple[str, li
     the ORM cost more than the rest of a proposal (issue 9's profile)."""
     kind, party_id = audience.parse(record_audience)
     q = connection.ops.quote_name
-    appointments, memberships, parties = _table(Appointment), _table(DelegationMembership), _table(Party)
+    appointments, memberships, parties = table(Appointment), table(DelegationMembership), table(Party)
     mediators: tuple[str, list[Any]] = (
         f"SELECT {q('user_id')} FROM {appointments} WHERE {q('process_id')} = %s AND {q('role')} = %s",  # noqa: S608 - names from the models
         [process.pk, AppointmentRole.MEDIATOR.value],
@@ -110,16 +107,16 @@ def audience_reader_ids(process: Process, record_audience: str) -> tuple[str, li
     )
     of_party = (f"SELECT {q('user_id')} FROM {memberships} WHERE {q('party_id')} = %s", [party_id])  # noqa: S608 - names from the models
     appointed = (f"SELECT {q('user_id')} FROM {appointments} WHERE {q('process_id')} = %s", [process.pk])  # noqa: S608 - names from the models
-    staff = (f"SELECT {q('id')} FROM {_table(User)} WHERE {q('is_staff')} = %s", [True])  # noqa: S608 - names from the models
+    staff = (f"SELECT {q('id')} FROM {table(User)} WHERE {q('is_staff')} = %s", [True])  # noqa: S608 - names from the models
     operators = (
-        f"SELECT o.{q('user_id')} FROM {_table(FrameworkOperator)} o INNER JOIN {_table(Mandate)} d"  # noqa: S608 - names from the models
+        f"SELECT o.{q('user_id')} FROM {table(FrameworkOperator)} o INNER JOIN {table(Mandate)} d"  # noqa: S608 - names from the models
         f" ON d.{q('framework_id')} = o.{q('framework_id')} WHERE d.{q('id')} = %s",
         [process.mandate_id],
     )
     sets: list[tuple[str, list[Any]]]
     match kind:
         case audience.PUBLIC | audience.PROCESS:
-            sets = [mediators, members, appointed, staff, operators]
+            sets = [members, appointed, staff, operators]  # mediators are appointed
         case audience.PLENARY:
             sets = [mediators, members]
         case audience.MEDIATORS:
@@ -134,15 +131,11 @@ def audience_reader_ids(process: Process, record_audience: str) -> tuple[str, li
     return " UNION ".join(sql for sql, _ in sets), [param for _, params in sets for param in params]
 
 
-def audience_readers(process: Process, record_audience: str) -> QuerySet[User]:
+def audience_members(process: Process, record_audience: str) -> list[User]:
     """Everyone active who may read a record with ``record_audience`` in ``process``, by primary
     key: the people to notify about it, and no one else."""
     readers = audience_reader_ids(process, record_audience)
     if readers is None:
-        return User.objects.none()
-    return User.objects.filter(is_active=True, pk__in=RawSQL(*readers)).order_by("pk")  # noqa: S611 - SQL from the models' names
-
-
-def audience_members(process: Process, record_audience: str) -> list[User]:
-    """Everyone active who may read a record with ``record_audience`` in ``process``."""
-    return list(audience_readers(process, record_audience))
+        return []
+    query = User.objects.filter(is_active=True, pk__in=RawSQL(*readers))  # noqa: S611 - SQL from the models' names
+    return list(query.order_by("pk"))

@@ -15,10 +15,10 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 
 from goodoffices.accounts.models import User
+from goodoffices.compiled import table
 from goodoffices.lib import audience
 from goodoffices.processes.models import (
     Appointment,
@@ -178,10 +178,6 @@ def roles_in(user: AnyUser, processes: Iterable[Process]) -> dict[int, Roles]:
 _APPOINTMENT, _MEMBERSHIP, _OPERATOR, _PARTY = 0, 1, 2, 3
 
 
-def _table(model: type[Model]) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
 @lru_cache(maxsize=64)
 def _roles_sql(ids: int, operators: bool, parties: int) -> str:
     """The roles query for ``ids`` processes: the user's appointments and memberships, the
@@ -195,22 +191,22 @@ def _roles_sql(ids: int, operators: bool, parties: int) -> str:
     q = connection.ops.quote_name
     marks = ", ".join(["%s"] * ids)
     parts = [
-        f"SELECT {_APPOINTMENT}, a.{q('process_id')}, 0, a.{q('role')}, 0 FROM {_table(Appointment)} a"  # noqa: S608 - names from the models, values as parameters
+        f"SELECT {_APPOINTMENT}, a.{q('process_id')}, 0, a.{q('role')}, 0 FROM {table(Appointment)} a"  # noqa: S608 - names from the models, values as parameters
         f" WHERE a.{q('user_id')} = %s AND a.{q('process_id')} IN ({marks})",
         f"SELECT {_MEMBERSHIP}, p.{q('process_id')}, m.{q('party_id')}, m.{q('role')}, 0"  # noqa: S608 - names from the models, values as parameters
-        f" FROM {_table(DelegationMembership)} m INNER JOIN {_table(Party)} p ON p.{q('id')} = m.{q('party_id')}"
+        f" FROM {table(DelegationMembership)} m INNER JOIN {table(Party)} p ON p.{q('id')} = m.{q('party_id')}"
         f" WHERE m.{q('user_id')} = %s AND p.{q('process_id')} IN ({marks})",
     ]
     if operators:
         parts.append(
-            f"SELECT {_OPERATOR}, 0, o.{q('framework_id')}, '', 0 FROM {_table(FrameworkOperator)} o"  # noqa: S608 - names from the models, values as parameters
+            f"SELECT {_OPERATOR}, 0, o.{q('framework_id')}, '', 0 FROM {table(FrameworkOperator)} o"  # noqa: S608 - names from the models, values as parameters
             f" WHERE o.{q('user_id')} = %s"
         )
     if parties:
         parts.append(
             f"SELECT {_PARTY}, p.{q('process_id')}, p.{q('id')}, '', d.{q('framework_id')}"  # noqa: S608 - names from the models, values as parameters
-            f" FROM {_table(Party)} p INNER JOIN {_table(Process)} r ON r.{q('id')} = p.{q('process_id')}"
-            f" INNER JOIN {_table(Mandate)} d ON d.{q('id')} = r.{q('mandate_id')}"
+            f" FROM {table(Party)} p INNER JOIN {table(Process)} r ON r.{q('id')} = p.{q('process_id')}"
+            f" INNER JOIN {table(Mandate)} d ON d.{q('id')} = r.{q('mandate_id')}"
             f" WHERE p.{q('process_id')} IN ({', '.join(['%s'] * parties)})"
         )
     return " UNION ALL ".join(parts)
