@@ -57,12 +57,6 @@ def preference_get(*, user: AnyUser, analysis: Analysis, party: Party) -> Prefer
     return Preference.objects.filter(analysis=analysis, party=party).first()
 
 
-def entered_parties(*, user: AnyUser, analysis: Analysis) -> set[int]:
-    """Which parties have entered their numbers: the mediators' to know."""
-    require(user, Permission.ANALYSIS_COMBINED_VIEW, analysis, visible=False, what="analysis")
-    return set(Preference.objects.filter(analysis=analysis).values_list("party_id", flat=True))
-
-
 @dataclass(frozen=True)
 class Score:
     """How a package scores for one party: its utility, and the text's package's."""

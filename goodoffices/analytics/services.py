@@ -11,7 +11,9 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from goodoffices.accounts.models import User
@@ -213,9 +215,6 @@ def preferences_set(
     clean_weights, clean_values = _check_numbers(analysis, weights, values)
     salt = secrets.token_hex(32)
     commitment = commitment_of(salt, clean_weights, clean_values)
-    existing = (
-        Preference.objects.select_for_update(of=("self",), no_key=True).filter(analysis=analysis, party=party).first()
-    )
     fields = {
         "weights": clean_weights,
         "values": clean_values,
@@ -224,13 +223,9 @@ def preferences_set(
         "set_by": actor,
         "set_at": clock.now(),
     }
-    if existing is None:
-        preference = Preference.objects.create(analysis=analysis, party=party, **fields)
-    else:
-        for name, value in fields.items():
-            setattr(existing, name, value)
-        existing.save(update_fields=list(fields))
-        preference = existing
+    # Head and delegate saving for the first time at once: the second create would meet the first's
+    # row on its unique key; update_or_create then updates that row instead of failing.
+    preference, _created = Preference.objects.update_or_create(analysis=analysis, party=party, defaults=fields)
     event_record(
         kind=EventKind.PREFERENCES_SET,
         actor=actor,
@@ -242,10 +237,33 @@ def preferences_set(
     return preference
 
 
+def _leave_out_words() -> set[str]:
+    """How an empty alternative was named when the analysis drew it, in each language."""
+    words = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            words.add(_("(leave out)"))
+    return words
+
+
+def _same_options(bracket: Bracket, options: Sequence[str]) -> bool:
+    """Whether ``bracket`` still offers exactly the alternatives (letters and words) an analysis
+    drew from it as ``options``."""
+    current = list(bracket.labelled())
+    if len(current) != len(options):
+        return False
+    for (letter, words), option in zip(current, options, strict=True):
+        drawn_letter, _sep, drawn_words = option.partition(": ")
+        if letter != drawn_letter or (words != drawn_words if words else drawn_words not in _leave_out_words()):
+            return False
+    return True
+
+
 def _resolutions(analysis: Analysis, document: NegotiatingText, package: Sequence[int]) -> list[dict[str, object]]:
     """The ``resolve`` operations that put ``package`` into ``document``, later brackets of a clause
     first so that the earlier ones keep their numbers. Every bracket must still offer exactly the
-    alternatives the analysis drew from it."""
+    alternatives, letters and words, the analysis drew from it: a package is put into the words it
+    was computed on, or not at all."""
     chosen: list[tuple[str, int, str]] = []
     for issue, k in zip(analysis.issues, package, strict=True):
         clause_id, bracket = str(issue["clause"]), int(issue["bracket"])
@@ -254,13 +272,12 @@ def _resolutions(analysis: Analysis, document: NegotiatingText, package: Sequenc
         except Invalid:
             clause = None
         brackets = [s for s in clause.body if isinstance(s, Bracket)] if clause is not None else []
-        expected = [o.split(": ", 1)[0] for o in issue["options"]]
-        if len(brackets) < bracket or len(brackets[bracket - 1].options) != len(expected):
+        if len(brackets) < bracket or not _same_options(brackets[bracket - 1], issue["options"]):
             raise Conflict(
                 _("the text has changed since this analysis: %(issue)s is no longer open as it was")
                 % {"issue": issue["name"]}
             )
-        chosen.append((clause_id, bracket, expected[k]))
+        chosen.append((clause_id, bracket, str(issue["options"][k]).split(": ", 1)[0]))
     chosen.sort(key=lambda c: (c[0], -c[1]))
     return [{"op": "resolve", "clause": c, "bracket": b, "option": o} for c, b, o in chosen]
 

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext_noop
 
 from goodoffices.consent.models import Consent, Purpose
-from goodoffices.consent.selectors import joint_consent_for
+from goodoffices.consent.services import joint_consent_lock
 
 from .models import Proposal
 from .notices import Who, notify
@@ -38,9 +38,14 @@ def reply_reminders_send(*, now: datetime) -> int:
     reminded = 0
     for proposal in due:
         with transaction.atomic():
-            if not Proposal.objects.filter(pk=proposal.pk, reminded_at__isnull=True).update(reminded_at=now):
+            # Claimed only while still open and unreminded: a proposal answered, declined or
+            # withdrawn since the list was read is left alone.
+            claimed = Proposal.objects.filter(
+                pk=proposal.pk, status=Proposal.Status.OPEN, reminded_at__isnull=True
+            ).update(reminded_at=now)
+            if not claimed:
                 continue
-            joint = joint_consent_for(subject=proposal, purpose=Purpose.READINESS)
+            joint = joint_consent_lock(subject=proposal, purpose=Purpose.READINESS)
             if joint is None:
                 continue
             answered = sorted(set(Consent.objects.filter(joint=joint).values_list("party_id", flat=True)))
