@@ -27,6 +27,7 @@ from goodoffices.policies import Permission, may_see, require
 from goodoffices.processes.models import Party, Process
 from goodoffices.texts.models import Text, TextVersion
 from goodoffices.texts.services import text_revise
+from goodoffices.texts.services.common import current_version, text_for_update, visible_text
 
 from .models import Analysis, Preference
 
@@ -145,10 +146,9 @@ def analysis_create_from_text(*, actor: User, text_record: Text, title: str = ""
     """The mediators draw the issues from the current version of a text: each bracket with
     alternatives is an issue, each alternative an option; the text's package is each issue's first
     alternative (A)."""
-    if not may_see(actor, text_record):
-        raise NotFound("text")
+    visible_text(actor, text_record)
     require(actor, Permission.ANALYSIS_CREATE, text_record.process)
-    version = TextVersion.objects.get(text_id=text_record.pk, number=text_record.version)
+    version = current_version(text_record)
     issues = text_issues(version.document())[:MAX_ISSUES]
     if not issues:
         raise Invalid.one("text", _("this text has no bracketed alternatives to weigh"))
@@ -289,17 +289,18 @@ def analysis_package_to_text(*, actor: User, analysis: Analysis, package: Sequen
     ``text.revised``; the parties then state their positions on the new words). ``label`` names where
     the package comes from (a method), never a party's numbers."""
     require(actor, Permission.ANALYSIS_COMBINED_VIEW, analysis, what="analysis")
-    if analysis.text_id is None:
+    drawn_from = analysis.text
+    if drawn_from is None:
         raise Invalid.one("analysis", _("this analysis was not drawn from a text"))
     if len(package) != len(analysis.issues) or any(
         not isinstance(k, int) or not 0 <= k < len(issue["options"])
         for k, issue in zip(package, analysis.issues, strict=False)
     ):
         raise Invalid.one("package", _("name one option of every issue"))
-    # The text's lock first (the order of every text service), then its present words.
-    text_record = Text.objects.select_for_update(of=("self",)).get(pk=analysis.text_id)
-    version = TextVersion.objects.get(text_id=text_record.pk, number=text_record.version)
-    operations = _resolutions(analysis, version.document(), package)
+    # The text's lock first (the order of every text service), refused if it can no longer
+    # change, then its present words.
+    text_record = text_for_update(drawn_from)
+    operations = _resolutions(analysis, current_version(text_record).document(), package)
     note = _("Mediators' proposal: the %(label)s package of the analysis “%(title)s”.") % {
         "label": label,
         "title": analysis.title,

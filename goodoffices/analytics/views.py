@@ -17,13 +17,14 @@ from goodoffices.policies import Permission, can, roles_for
 from goodoffices.processes import selectors as process_selectors
 from goodoffices.processes.models import Process
 from goodoffices.texts import selectors as text_selectors
-from goodoffices.web.shortcuts import attempt, process_context, visible_or_404
+from goodoffices.web.shortcuts import attempt, page_of, process_context, visible_or_404
 
 from . import chart, selectors, services
 from .forms import AnalysisForm, FromTextForm, PackageForm, PreferencesForm
 from .models import Analysis
 
-ANALYSES_ON_PAGE = 100
+# The texts offered to draw an analysis from.
+TEXTS_OFFERED = 100
 
 
 def _process(request: HttpRequest, process_id: int) -> Process:
@@ -35,7 +36,7 @@ def _analysis(request: HttpRequest, analysis_id: int) -> Analysis:
 
 
 def _text_choices(request: HttpRequest, process: Process) -> list[tuple[int, str]]:
-    return [(t.pk, t.title) for t in text_selectors.text_list(user=request.user, process=process)[:ANALYSES_ON_PAGE]]
+    return [(t.pk, t.title) for t in text_selectors.text_list(user=request.user, process=process)[:TEXTS_OFFERED]]
 
 
 def _list_page(
@@ -48,13 +49,20 @@ def _list_page(
 ) -> HttpResponse:
     may_create = can(request.user, Permission.ANALYSIS_CREATE, process)
     texts = _text_choices(request, process) if may_create else []
+    page = page_of(
+        request,
+        selectors.analysis_list(user=request.user, process=process),
+        order=("-id",),
+        scope=f"analyses:{process.pk}",
+    )
     return render(
         request,
         "analytics/list.html",
         {
             **process_context(request, process),
             "tab": "analyses",
-            "analyses": selectors.analysis_list(user=request.user, process=process)[:ANALYSES_ON_PAGE],
+            "analyses": page.items,
+            "page": page,
             "may_create": may_create,
             "form": form or (AnalysisForm() if may_create else None),
             "text_form": text_form or (FromTextForm(texts=texts) if may_create and texts else None),

@@ -133,3 +133,26 @@ def test_mediators_define_issues_by_hand(world, client_for):
     )
     assert response.status_code == 422
     assert "an issue has 2 to 10 options" in response.content.decode()
+
+
+def test_the_list_of_analyses_pages_and_loses_none(world, client_for):
+    from goodoffices.analytics import services
+    from goodoffices.pagination import DEFAULT_LIMIT
+
+    for n in range(DEFAULT_LIMIT + 1):
+        services.analysis_create(
+            actor=world.mediator,
+            process=world.process,
+            title=f"Analysis number {n:03d}",
+            issues=[services.IssueIn(name="Corridor", options=["Open", "Closed"])],
+        )
+    client = client_for("head_a")
+    first = page(client, f"/processes/{world.process.pk}/analyses/")
+    assert "Analysis number 050" in first
+    assert "Analysis number 000" not in first
+    older = re.search(r'<a rel="next" href="\?cursor=([^"]+)"', first)
+    assert older is not None
+    second = page(client, f"/processes/{world.process.pk}/analyses/?cursor={older.group(1)}")
+    assert "Analysis number 000" in second
+    assert "Analysis number 050" not in second
+    assert client.get(f"/processes/{world.process.pk}/analyses/?cursor=forged").status_code == 404

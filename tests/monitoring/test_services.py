@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from goodoffices.agreements.models import Commitment
 from goodoffices.events.models import Event, EventKind
@@ -223,3 +224,17 @@ def test_a_write_that_fails_after_storing_leaves_no_file(world, agreements, medi
         file_report(world.monitor, agreements.commitment("public", "1"), evidence=[evidence_file()])
     assert trace(media_root) == before
     assert MonitoringReport.objects.count() == 0
+
+
+def test_a_reader_who_chose_a_digest_gets_the_breach_in_it_not_at_once(world, agreements):
+    from goodoffices.mail.services import mail_preference_set
+    from goodoffices.meetings.notices import digests_send
+
+    world.head_b.email = "head-b@example.org"
+    world.head_b.save()
+    mail_preference_set(user_id=world.head_b.pk, choice="digest")
+    commitment = agreements.commitment("public", "2")  # party B's
+    file_report(world.monitor, commitment, status=1, breach=True)
+    assert not OutboundMail.objects.exists()
+    assert digests_send(now=timezone.now() + timedelta(days=1, minutes=1)) == 1
+    assert list(OutboundMail.objects.values_list("to", flat=True)) == ["head-b@example.org"]
