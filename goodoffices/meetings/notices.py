@@ -23,7 +23,7 @@ from goodoffices.accounts.models import User
 from goodoffices.compiled import table
 from goodoffices.mail.models import MailPreference
 from goodoffices.mail.services import Mail, mail_enqueue
-from goodoffices.policies import audience_reader_ids
+from goodoffices.policies import audience_reader_ids, visible_processes
 from goodoffices.processes.models import (
     Appointment,
     AppointmentRole,
@@ -182,6 +182,9 @@ def digests_send(*, now: datetime) -> int:
                 continue
             notices = list(
                 Notification.objects.filter(user=preference.user, email=True, created_at__gt=since, created_at__lte=now)
+                # Only of processes the reader is still admitted to: one removed from a delegation
+                # since is told nothing more of it.
+                .filter(process__in=visible_processes(preference.user))
                 .select_related("process")
                 .order_by("id")
             )

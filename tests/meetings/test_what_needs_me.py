@@ -116,6 +116,21 @@ def test_a_daily_digest_instead_of_each_email(mailed):
     assert not OutboundMail.objects.filter(to="head_a@example.org").exists()  # head_a proposed
 
 
+def test_a_digest_leaves_out_a_process_the_reader_has_left(mailed):
+    from goodoffices.processes.models import DelegationMembership
+    from goodoffices.processes.services import delegation_member_remove
+
+    world = mailed
+    mail_preference_set(user_id=world.delegate_b.pk, choice="digest")
+    start = timezone.now()
+    hold(world, confirm(world, propose(world, title="Gas talks")))
+    assert Notification.objects.filter(user=world.delegate_b).exists()
+    membership = DelegationMembership.objects.get(user=world.delegate_b)
+    delegation_member_remove(actor=world.head_b, membership=membership)
+    assert digests_send(now=start + timedelta(days=1, minutes=1)) == 0
+    assert not OutboundMail.objects.filter(to="delegate_b@example.org").exists()
+
+
 def test_none_means_no_email_and_the_choice_is_a_page(world, client_for):
     client = client_for("head_b")
     response = client.post("/notifications/settings/", {"choice": "none"}, follow=True)
