@@ -92,6 +92,23 @@ def test_a_redis_url_without_the_redis_package_stops_the_start(monkeypatch):
         settings_with(monkeypatch, REDIS_URL="redis://127.0.0.1:6379/0")
 
 
+def test_each_server_thread_keeps_its_database_connection_and_checks_it_before_reuse(monkeypatch):
+    values = settings_with(monkeypatch, DATABASE_URL="postgres://u@db.internal:5432/goodoffices")
+    database = values["DATABASES"]["default"]  # type: ignore[index]
+    assert database["CONN_MAX_AGE"] == 300
+    assert database["CONN_HEALTH_CHECKS"] is True
+    values = settings_with(
+        monkeypatch, DATABASE_URL="postgres://u@db.internal:5432/goodoffices", DATABASE_CONN_MAX_AGE_SECONDS="0"
+    )
+    assert values["DATABASES"]["default"]["CONN_MAX_AGE"] == 0  # type: ignore[index]
+
+
+@pytest.mark.parametrize("raw", ["-1", "five"])
+def test_a_bad_connection_age_stops_the_start(monkeypatch, raw):
+    with pytest.raises(ImproperlyConfigured, match="GOODOFFICES_DATABASE_CONN_MAX_AGE_SECONDS must be"):
+        settings_with(monkeypatch, DATABASE_CONN_MAX_AGE_SECONDS=raw)
+
+
 # --- Two servers, one PostgreSQL -----------------------------------------------------------------
 
 
@@ -323,3 +340,27 @@ def contextmanager_for(shared_by: str) -> Iterator[str]:
         return
     with redis_server() as url:
         yield url
+
+
+def test_a_server_whose_database_connections_are_cut_answers_on_fresh_ones(shared_database, tmp_path):
+    """Connections are kept between requests; PostgreSQL restarting (or an operator ending every
+    session) must cost the next requests nothing but a new connection, never an error page."""
+    import psycopg
+
+    env = dict(shared_database)
+    database = env["GOODOFFICES_DATABASE_URL"]
+    with app_server(env, tmp_path / "server.log") as port:
+        reader = Client(port)
+        checkpoint = reader.get("/ledger/checkpoint")[1]
+        for _ in range(4):  # both threads hold a connection now
+            assert reader.get("/register/")[0] == 200
+        with psycopg.connect(database, autocommit=True, connect_timeout=3) as admin:
+            cut = admin.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            ).fetchone()
+        assert cut is not None
+        assert cut[0] >= 1
+        answers = [reader.get(path)[0] for path in ("/register/", "/healthz") * 3]
+        assert answers == [200] * 6
+        assert reader.get("/ledger/checkpoint") == (200, checkpoint)
