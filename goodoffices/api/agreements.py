@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from django.contrib.auth import authenticate
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Router, Schema
+from ninja import Field, Router
 from ninja.errors import HttpError
 from ninja.responses import Status
 
@@ -29,7 +29,7 @@ from goodoffices.texts import selectors as text_selectors
 from goodoffices.texts.categories import category_label
 
 from .auth import bearer, session
-from .schemas import Cursor, Input, Limit, PageOut, line, one_of, optional
+from .schemas import Cursor, Input, Limit, Out, PageOut, line, one_of, optional
 
 router = Router(tags=["agreements"])
 
@@ -49,7 +49,7 @@ ORIGIN = one_of([SigningKey.Origin.OPENSSL, SigningKey.Origin.WEBCRYPTO])
 # --- schemas -------------------------------------------------------------------------------------
 
 
-class ProblemOut(Schema):
+class ProblemOut(Out):
     """RFC 9457 problem details (``application/problem+json``)."""
 
     type: str
@@ -64,7 +64,7 @@ READ_ERRORS: dict[int, Any] = {404: ProblemOut, 422: ProblemOut}
 WRITE_ERRORS: dict[int, Any] = {401: ProblemOut, 403: ProblemOut, 404: ProblemOut, 409: ProblemOut, 422: ProblemOut}
 
 
-class AgreementSummary(Schema):
+class AgreementSummary(Out):
     id: int
     title: str
     status: str = Field(description="adopted (awaiting signatures) or in_force")
@@ -77,12 +77,12 @@ class AgreementList(PageOut):
     items: list[AgreementSummary]
 
 
-class PartyOut(Schema):
+class PartyOut(Out):
     id: int
     name: str
 
 
-class SignatureOut(Schema):
+class SignatureOut(Out):
     party: int | None = Field(description="the party signed for; null for a witness")
     party_name: str | None
     signer: str
@@ -105,7 +105,7 @@ class AgreementOut(AgreementSummary):
     signatures: list[SignatureOut]
 
 
-class CommitmentOut(Schema):
+class CommitmentOut(Out):
     id: int
     clause: str = Field(description="the clause's number in the agreement")
     obligor: int = Field(description="a party id")
@@ -132,7 +132,7 @@ class AdoptionIn(Input):
     audience: Annotated[str, AUDIENCE] = Field(description="what the parties are asked to adopt it as")
 
 
-class AdoptionOut(Schema):
+class AdoptionOut(Out):
     id: int
     text: int
     version: int
@@ -156,7 +156,7 @@ class AdoptionConsentIn(Input):
     audience: Annotated[str, AUDIENCE] = optional(description="the audience you were asked about; required to consent")
 
 
-class AdoptionStateOut(Schema):
+class AdoptionStateOut(Out):
     status: str = Field(description="awaiting or adopted")
     agreement: int | None
 
@@ -169,7 +169,7 @@ class SigningKeyIn(Input):
     label: Annotated[str, line(80, required=False)] = Field(default="", max_length=80)
 
 
-class SigningKeyOut(Schema):
+class SigningKeyOut(Out):
     id: int
     holder: str
     public_key: str = Field(description="base64 of the raw 32 bytes")

@@ -11,7 +11,7 @@ was found is it a 422 naming ``budget_seconds``. Never a 504.
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router
 from ninja.errors import HttpError
 from pydantic import Field
 
@@ -29,7 +29,7 @@ from goodoffices.lib.analytics.model import (
 from goodoffices.lib.errors import FieldError, Invalid
 from goodoffices.policies import Permission, can
 
-from .schemas import Input, one_of, optional
+from .schemas import Input, Out, one_of, optional
 
 router = Router(tags=["analytics"])
 
@@ -70,17 +70,17 @@ class SolveIn(Input):
 Num = int | float
 
 
-class LotteryRow(Schema):
+class LotteryRow(Out):
     probability: Num
     package: dict[str, str]
 
 
-class AllocationRow(Schema):
+class AllocationRow(Out):
     item: str
     shares: list[Num]
 
 
-class MaximinOut(Schema):
+class MaximinOut(Out):
     """The package (or lottery) whose smallest gain over the baseline is largest."""
 
     status: Annotated[str, one_of(("exact", "tolerance", "budget"))]
@@ -92,7 +92,7 @@ class MaximinOut(Schema):
     bound: Num | None = None
 
 
-class SolveOut(Schema):
+class SolveOut(Out):
     """Every answer has ``method``, ``parties``, ``status``, ``utilities``, ``objective`` and ``exact``;
     the other keys come with the methods that give them (see the module docstring of
     ``goodoffices.lib.analytics.contract``). ``exact`` repeats the rational numbers as ``"p/q"``."""

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
-from ninja import File, Router, Schema
+from ninja import File, Router
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
@@ -20,7 +20,7 @@ from goodoffices.pagination import paginate
 from goodoffices.processes import selectors as process_selectors
 from goodoffices.processes.models import Party
 
-from .schemas import Cursor, Input, Limit, PageOut, lines_of_text
+from .schemas import Cursor, Input, Limit, Out, PageOut, lines_of_text
 
 router = Router(tags=["caucus"])
 
@@ -30,7 +30,7 @@ class CaucusMessageIn(Input):
     body: Annotated[str, lines_of_text(MAX_MESSAGE_LENGTH)]
 
 
-class CaucusMessageOut(Schema):
+class CaucusMessageOut(Out):
     id: int
     party: int
     author: str
@@ -42,7 +42,7 @@ class CaucusMessageList(PageOut):
     items: list[CaucusMessageOut]
 
 
-class CaucusDocumentOut(Schema):
+class CaucusDocumentOut(Out):
     id: int
     party: int
     name: str

@@ -3,7 +3,7 @@ from typing import Annotated
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router
 from ninja.responses import Status
 from pydantic import StringConstraints
 
@@ -23,6 +23,7 @@ from .schemas import (
     Cursor,
     Input,
     Limit,
+    Out,
     PageOut,
     json_date,
     line,
@@ -69,13 +70,13 @@ class ProposalIn(Input):
     invited: list[int] | None = Field(default=None, max_length=50)
 
 
-class SlotOut(Schema):
+class SlotOut(Out):
     index: int
     starts_at: datetime
     ends_at: datetime
 
 
-class ProposalOut(Schema):
+class ProposalOut(Out):
     id: int
     process: int
     title: str
@@ -121,7 +122,7 @@ class ReadinessIn(Input):
     )
 
 
-class ReadinessOut(Schema):
+class ReadinessOut(Out):
     status: str
     meeting: int | None
 
@@ -178,18 +179,18 @@ class DeclassificationConsentIn(Input):
     to: str | None = Field(default=None, max_length=16, description="The audience you were asked about and consent to.")
 
 
-class StateOut(Schema):
+class StateOut(Out):
     status: str
 
 
-class LanguageVersionOut(Schema):
+class LanguageVersionOut(Out):
     language: str
     text: str
     # Equally authentic with the original, or (false) for information only.
     authentic: bool
 
 
-class CommuniqueOut(Schema):
+class CommuniqueOut(Out):
     # In the original language, ``language``.
     text: str
     language: str
@@ -201,7 +202,7 @@ class CommuniqueOut(Schema):
     my_consent: bool
 
 
-class MeetingOut(Schema):
+class MeetingOut(Out):
     id: int
     process: int
     proposal: int | None
@@ -232,7 +233,7 @@ class MeetingList(PageOut):
     items: list[MeetingOut]
 
 
-class RegisterEntry(Schema):
+class RegisterEntry(Out):
     id: int
     title: str
     venue: str

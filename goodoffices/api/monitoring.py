@@ -13,7 +13,7 @@ from typing import Annotated, Any, TypeVar
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
-from ninja import Field, Router, Schema
+from ninja import Field, Router
 from ninja.errors import HttpError, ValidationError
 from ninja.openapi.schema import REF_TEMPLATE
 from ninja.responses import Status
@@ -36,7 +36,7 @@ from goodoffices.policies.rules.monitoring import REPORT_AUDIENCES
 from goodoffices.texts.categories import category_label
 
 from .auth import bearer, session
-from .schemas import Cursor, Input, Limit, PageOut, json_date, line, lines_of_text, one_of
+from .schemas import Cursor, Input, Limit, Out, PageOut, json_date, line, lines_of_text, one_of
 
 router = Router(tags=["monitoring"])
 S = TypeVar("S", bound=Input)
@@ -152,7 +152,7 @@ def _parsed(request: HttpRequest, schema: type[S], part: str) -> tuple[S, list[U
 # --- output --------------------------------------------------------------------------------------
 
 
-class CommitmentOut(Schema):
+class CommitmentOut(Out):
     """The contract of ``GET /api/v1/agreements/{id}/commitments`` (issue 12, item 6)."""
 
     id: int
@@ -193,13 +193,13 @@ def commitment_list(request: HttpRequest, agreement_id: int, limit: int | None, 
     return CommitmentList(items=[commitment_out(c) for c in page.items], next=page.next, prev=page.prev)
 
 
-class SourceOut(Schema):
+class SourceOut(Out):
     url: str
     title: str
     read_on: date
 
 
-class EvidenceOut(Schema):
+class EvidenceOut(Out):
     id: int
     name: str
     content_type: str
@@ -208,7 +208,7 @@ class EvidenceOut(Schema):
     download: str
 
 
-class ResponseOut(Schema):
+class ResponseOut(Out):
     id: int
     report: int
     party: int
@@ -219,7 +219,7 @@ class ResponseOut(Schema):
     filed_at: datetime
 
 
-class ReportOut(Schema):
+class ReportOut(Out):
     id: int
     commitment: int
     observed_on: date
@@ -241,7 +241,7 @@ class ReportList(PageOut):
     items: list[ReportOut]
 
 
-class ChangeOut(Schema):
+class ChangeOut(Out):
     recorded_at: datetime
     effective_on: date
     status: int
@@ -253,7 +253,7 @@ class ChangeOut(Schema):
     report: int | None = Field(description="the report that made it, where you may read it")
 
 
-class EscalationOut(Schema):
+class EscalationOut(Out):
     reason: str
     due_on: date
     escalated_at: datetime
@@ -273,7 +273,7 @@ class CommitmentDetailOut(CommitmentOut):
     escalations: list[EscalationOut]
 
 
-class SummaryOut(Schema):
+class SummaryOut(Out):
     key: str
     label: str
     commitments: int
@@ -283,12 +283,12 @@ class SummaryOut(Schema):
     score: float | None
 
 
-class PointOut(Schema):
+class PointOut(Out):
     day: date
     score: float
 
 
-class ComplianceOut(Schema):
+class ComplianceOut(Out):
     agreement: int
     title: str
     audience: str

@@ -5,7 +5,7 @@ from datetime import date
 from typing import Annotated
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router
 from ninja.responses import Status
 
 from goodoffices.accounts.models import signed_in
@@ -26,6 +26,7 @@ from .schemas import (
     Cursor,
     Input,
     Limit,
+    Out,
     PageOut,
     json_date,
     line,
@@ -44,7 +45,7 @@ class FrameworkIn(Input):
     )
 
 
-class FrameworkOut(Schema):
+class FrameworkOut(Out):
     id: int
     name: str
     description: str
@@ -90,7 +91,7 @@ class MandateIn(Input):
     note: Annotated[str, lines_of_text(services.MAX_NOTE, required=False)] = ""
 
 
-class CreatedOut(Schema):
+class CreatedOut(Out):
     id: int
 
 

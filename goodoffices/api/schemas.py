@@ -4,7 +4,16 @@ from typing import Annotated, Any
 from zoneinfo import available_timezones
 
 from ninja import Field, Query, Schema
-from pydantic import ConfigDict, WithJsonSchema, field_validator
+from ninja.schema import DjangoGetter
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    ModelWrapValidatorHandler,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from goodoffices.lib import text
 from goodoffices.pagination import MAX_LIMIT
@@ -84,6 +93,20 @@ def _no_control_characters(value: Any) -> Any:
     return value
 
 
+class Out(Schema):
+    """Every response body. Built by the API's own code from keywords (or from a dict), it is
+    validated by pydantic directly: django-ninja's Schema wraps every input in its Django getter,
+    which re-read each nested output already built attribute by attribute (a fifth of a list's
+    CPU). A model object given as is still goes through the getter, as with ``Schema``."""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _run_root_validator(cls, values: Any, handler: ModelWrapValidatorHandler[Any], info: ValidationInfo) -> Any:
+        if isinstance(values, dict | BaseModel):
+            return handler(values)
+        return handler(DjangoGetter(values, cls, info.context))
+
+
 class Input(Schema):
     """Every request body refuses fields it does not know, and text that cannot be stored.
 
@@ -104,16 +127,16 @@ class TokenIn(Input):
     otp: str | None = Field(default=None, max_length=12)
 
 
-class TokenOut(Schema):
+class TokenOut(Out):
     token: str
 
 
-class PartyOut(Schema):
+class PartyOut(Out):
     id: int
     name: str
 
 
-class MandateOut(Schema):
+class MandateOut(Out):
     id: int
     title: str
     framework: str
@@ -129,7 +152,7 @@ class MandateOut(Schema):
     deadline_timezone: str
 
 
-class ProcessSummary(Schema):
+class ProcessSummary(Out):
     id: int
     title: str
     status: str
@@ -137,19 +160,19 @@ class ProcessSummary(Schema):
     parties: list[PartyOut]
 
 
-class MemberOut(Schema):
+class MemberOut(Out):
     id: int
     username: str
     name: str
     role: str
 
 
-class DelegationOut(Schema):
+class DelegationOut(Out):
     party: PartyOut
     members: list[MemberOut]
 
 
-class AppointmentOut(Schema):
+class AppointmentOut(Out):
     username: str
     name: str
     role: str
@@ -168,7 +191,7 @@ Limit = Annotated[int | None, Query(default=None, ge=1, le=MAX_LIMIT, descriptio
 Cursor = Annotated[str | None, Query(default=None, max_length=500, description="`next` or `prev` of the page before")]
 
 
-class PageOut(Schema):
+class PageOut(Out):
     """A page of a list: ``next`` (older items) and ``prev`` (newer items) are opaque cursors to
     pass back as ``cursor``, or null at either end."""
 
@@ -180,7 +203,7 @@ class ProcessList(PageOut):
     items: list[ProcessSummary]
 
 
-class EventOut(Schema):
+class EventOut(Out):
     id: str = Field(description="the event's public id: it says nothing of how many events there are")
     # The event's leaf in the ledger (its page there has the inclusion proof), once integrated.
     leaf_index: int | None
@@ -222,7 +245,7 @@ class AmendmentIn(Input):
     deadline_timezone: Annotated[str, TIMEZONE] = optional()
 
 
-class MeOut(Schema):
+class MeOut(Out):
     username: str
     name: str
     timezone: str

@@ -11,7 +11,7 @@ from typing import Annotated, Any, TypeVar
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router
 from ninja.params.functions import Query
 from ninja.responses import Status
 
@@ -24,7 +24,7 @@ from goodoffices.texts import selectors, services
 from goodoffices.texts.categories import category_label
 from goodoffices.texts.models import Amendment, Comment, TaggedCommitment, Text, TextVersion
 
-from .schemas import Input, optional
+from .schemas import Input, Out, optional
 
 router = Router(tags=["texts"])
 
@@ -118,18 +118,18 @@ class CommitmentIn(Input):
 # --- output --------------------------------------------------------------------------------------
 
 
-class OptionOut(Schema):
+class OptionOut(Out):
     label: str
     text: str
 
 
-class PieceOut(Schema):
+class PieceOut(Out):
     text: str
     bracket: int
     options: list[OptionOut]
 
 
-class PositionOut(Schema):
+class PositionOut(Out):
     party: int
     party_name: str
     stance: str
@@ -142,7 +142,7 @@ class PositionOut(Schema):
     set_at: datetime
 
 
-class ClauseOut(Schema):
+class ClauseOut(Out):
     id: str
     number: str
     heading: str | None
@@ -154,13 +154,13 @@ class ClauseOut(Schema):
     positions: list[PositionOut] = []
 
 
-class SectionOut(Schema):
+class SectionOut(Out):
     id: str
     title: str
     clauses: list[ClauseOut]
 
 
-class CountersOut(Schema):
+class CountersOut(Out):
     clauses: int
     open_brackets: int
     agreed_by_all: int
@@ -170,14 +170,14 @@ class CountersOut(Schema):
     clean: bool
 
 
-class AdoptionReadinessOut(Schema):
+class AdoptionReadinessOut(Out):
     ready: bool
     clause: str | None
     number: str | None
     reason: str | None
 
 
-class AmendmentOut(Schema):
+class AmendmentOut(Out):
     id: int
     text: int
     party: int
@@ -195,12 +195,12 @@ class AmendmentOut(Schema):
     created_at: datetime
 
 
-class AmendmentList(Schema):
+class AmendmentList(Out):
     items: list[AmendmentOut]
     next: str | None
 
 
-class TextSummary(Schema):
+class TextSummary(Out):
     id: int
     process: int
     title: str
@@ -209,7 +209,7 @@ class TextSummary(Schema):
     created_at: datetime
 
 
-class TextList(Schema):
+class TextList(Out):
     items: list[TextSummary]
     next: str | None
 
@@ -223,7 +223,7 @@ class TextOut(TextSummary):
     open_amendments: list[AmendmentOut]
 
 
-class VersionSummary(Schema):
+class VersionSummary(Out):
     number: int
     sha256: str
     note: str
@@ -232,7 +232,7 @@ class VersionSummary(Schema):
     created_at: datetime
 
 
-class VersionList(Schema):
+class VersionList(Out):
     items: list[VersionSummary]
     next: str | None
 
@@ -244,12 +244,12 @@ class VersionOut(VersionSummary):
     content: dict[str, Any] = Field(description="the version as stored; sha256 is the digest of its RFC 8785 form")
 
 
-class OpOut(Schema):
+class OpOut(Out):
     kind: str
     text: str
 
 
-class ClauseChangeOut(Schema):
+class ClauseChangeOut(Out):
     clause: str
     status: str
     old_number: str | None
@@ -261,14 +261,14 @@ class ClauseChangeOut(Schema):
     text: str
 
 
-class RedlineOut(Schema):
+class RedlineOut(Out):
     text: int
     from_version: int
     to_version: int
     clauses: list[ClauseChangeOut]
 
 
-class CommentOut(Schema):
+class CommentOut(Out):
     id: int
     clause: str
     author: str
@@ -278,12 +278,12 @@ class CommentOut(Schema):
     created_at: datetime
 
 
-class CommentList(Schema):
+class CommentList(Out):
     items: list[CommentOut]
     next: str | None
 
 
-class CommitmentOut(Schema):
+class CommitmentOut(Out):
     id: int
     clause: str = Field(description="the clause's number in the current version")
     clause_id: str
@@ -298,7 +298,7 @@ class CommitmentOut(Schema):
     monitors: list[str]
 
 
-class CommitmentList(Schema):
+class CommitmentList(Out):
     items: list[CommitmentOut]
     next: str | None
 
