@@ -15,6 +15,7 @@ from weakref import WeakKeyDictionary
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model, QuerySet
+from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
 from django.db.models.sql.compiler import SQLCompiler
 
 M = TypeVar("M", bound=Model)
@@ -60,7 +61,8 @@ class CompiledQuery:
             self._by_connection[connection] = found
         return found
 
-    def rows(self, *values: Any) -> list[tuple[Any, ...]]:
+    def fetch(self, *values: Any) -> tuple[SQLCompiler, list[tuple[Any, ...]]]:
+        """The compiler and the rows, converted as the ORM converts them (dates, booleans)."""
         if len(values) != len(self._values):
             raise TypeError(f"this query takes {len(self._values)} value(s), not {len(values)}")
         compiler, sql, params, places = self._compiled()
@@ -70,19 +72,39 @@ class CompiledQuery:
         with compiler.connection.cursor() as cursor:
             cursor.execute(sql, filled)
             fetched = cursor.fetchall()
-        rows = compiler.results_iter(results=[fetched], tuple_expected=True)
-        return [tuple(row) for row in rows]
+        return compiler, [tuple(row) for row in compiler.results_iter(results=[fetched], tuple_expected=True)]
+
+    def rows(self, *values: Any) -> list[tuple[Any, ...]]:
+        return self.fetch(*values)[1]
 
 
 class CompiledModelQuery(Generic[M]):
     """A ``CompiledQuery`` that gives ``model`` instances: ``build(*marks)`` returns a queryset of
-    ``model`` (filtered, ordered, locked as it needs); every concrete field is read, and each row
-    becomes an instance as the ORM would make it (``Model.from_db``)."""
+    ``model`` (filtered, ordered, locked, with its ``select_related`` as it needs); each row
+    becomes an instance, with its related instances, as the ORM's own model iterable makes them."""
 
     def __init__(self, model: type[M], build: Callable[..., QuerySet[M]], values: tuple[type, ...]) -> None:
         self._model = model
-        self._fields = [field.attname for field in model._meta.concrete_fields]
-        self._query = CompiledQuery(lambda *marks: build(*marks).values_list(*self._fields), values)
+        self._query = CompiledQuery(build, values)
+        self._readers: WeakKeyDictionary[SQLCompiler, tuple[list[str], int, int, list[Any]]] = WeakKeyDictionary()
 
     def objects(self, *values: Any) -> list[M]:
-        return [self._model.from_db(DEFAULT_DB_ALIAS, self._fields, row) for row in self._query.rows(*values)]
+        compiler, rows = self._query.fetch(*values)
+        reader = self._readers.get(compiler)
+        if reader is None:
+            klass_info = compiler.klass_info
+            if klass_info is None or klass_info["model"] is not self._model:
+                raise TypeError(f"the compiled query does not read {self._model.__name__} instances")
+            select_fields = klass_info["select_fields"]
+            start, end = select_fields[0], select_fields[-1] + 1
+            names = [column[0].target.attname for column in compiler.select[start:end]]
+            reader = (names, start, end, get_related_populators(klass_info, compiler.select, DEFAULT_DB_ALIAS))
+            self._readers[compiler] = reader
+        names, start, end, populators = reader
+        found = []
+        for row in rows:
+            instance = self._model.from_db(DEFAULT_DB_ALIAS, names, row[start:end])
+            for populator in populators:
+                populator.populate(row, instance)
+            found.append(instance)
+        return found

@@ -33,7 +33,7 @@ def test_a_nested_response_already_built_is_kept_not_read_again():
 
 def test_a_response_from_keywords_is_still_checked():
     with pytest.raises(ValidationError, match="items"):
-        EventList(items="not a list")
+        EventList(items="not a list")  # type: ignore[arg-type]
 
 
 def test_a_model_object_is_read_through_the_getter():

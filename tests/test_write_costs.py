@@ -12,11 +12,14 @@ from django.utils import timezone
 
 from goodoffices.accounts.models import ApiToken, User
 from goodoffices.accounts.services import api_token_authenticate, api_token_create, api_token_revoke
-from goodoffices.compiled import CompiledQuery
+from goodoffices.compiled import CompiledModelQuery, CompiledQuery
+from goodoffices.lib.errors import NotFound
 from goodoffices.meetings.models import Notification, Proposal
 from goodoffices.meetings.notices import Who, notify
 from goodoffices.policies import audience_members, roles_cache, roles_in
 from goodoffices.processes import services as process_services
+from goodoffices.processes.models import Party, Process
+from goodoffices.processes.selectors import process_get
 
 from .meetings.conftest import propose
 
@@ -130,6 +133,34 @@ def test_a_compiled_query_refuses_a_wrong_number_of_values_and_a_value_it_cannot
     )
     with pytest.raises(ValueError, match="exactly once"):
         twice.rows("x")
+
+
+def test_a_compiled_model_query_gives_instances_and_their_related_as_the_orm_would(world, django_assert_num_queries):
+    build = lambda pk: Process.objects.select_related("mandate__framework", "mandate_version").filter(pk=pk)  # noqa: E731
+    compiled = CompiledModelQuery(Process, build, values=(int,))
+    fresh = build(world.process.pk).get()
+    with django_assert_num_queries(1):
+        (process,) = compiled.objects(world.process.pk)
+        assert process.mandate.framework.name == fresh.mandate.framework.name
+        assert process.mandate_version.pk == fresh.mandate_version.pk
+    for field in Process._meta.concrete_fields:
+        assert getattr(process, field.attname) == getattr(fresh, field.attname), field.name
+    assert compiled.objects(-1) == []
+    with pytest.raises(TypeError, match="does not read Party instances"):
+        CompiledModelQuery(Party, build, values=(int,)).objects(world.process.pk)  # type: ignore[arg-type]
+
+
+def test_the_process_comes_with_its_parties_each_sharing_it(world, django_assert_num_queries):
+    expected = list(Party.objects.filter(process=world.process).order_by("id").values_list("pk", flat=True))
+    with django_assert_num_queries(3):  # the process, its parties, the reader's roles
+        process = process_get(user=world.head_a, process_id=world.process.pk)
+    with django_assert_num_queries(0):
+        parties = list(process.parties.all())
+        assert all(p.process is process for p in parties)
+        assert process.mandate.framework.name
+    assert [p.pk for p in parties] == expected
+    with pytest.raises(NotFound):
+        process_get(user=world.head_a, process_id=world.process.pk + 1000)
 
 
 def test_a_notice_reaches_only_active_readers_who_act_and_never_the_actor(world):

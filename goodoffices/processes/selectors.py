@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch, QuerySet
 
+from goodoffices.compiled import CompiledModelQuery
 from goodoffices.events.models import Event
 from goodoffices.events.selectors import event_lookup
 from goodoffices.lib.errors import NotFound
@@ -22,9 +23,8 @@ def process_list(*, user: AnyUser) -> QuerySet[Process]:
 def process_get(*, user: AnyUser, process_id: int, with_people: bool = False) -> Process:
     """The process if ``user`` is admitted to it, with its parties (and, ``with_people``, its
     delegations and appointments); else ``NotFound``, as for a process that does not exist."""
-    queryset = Process.objects.select_related("mandate__framework", "mandate_version")
     if with_people:
-        queryset = queryset.prefetch_related(
+        queryset = Process.objects.select_related("mandate__framework", "mandate_version").prefetch_related(
             Prefetch(
                 "parties",
                 queryset=Party.objects.prefetch_related(
@@ -33,11 +33,39 @@ def process_get(*, user: AnyUser, process_id: int, with_people: bool = False) ->
             ),
             Prefetch("appointments", queryset=Appointment.objects.select_related("user")),
         )
+        process = queryset.filter(pk=process_id).first()
     else:
-        queryset = queryset.prefetch_related("parties")
-    process = queryset.filter(pk=process_id).first()
+        process = _process_with_parties(process_id)
     if process is None or not roles_for(user, process).admitted:
         raise NotFound("process")
+    return process
+
+
+# Every request in a process reads it first: two statements compiled once per connection (the
+# ORM's building of them cost more than half of a caucus message's request).
+_PROCESS = CompiledModelQuery(
+    Process,
+    lambda pk: Process.objects.select_related("mandate__framework", "mandate_version").filter(pk=pk),
+    values=(int,),
+)
+_PARTIES = CompiledModelQuery(Party, lambda pk: Party.objects.filter(process_id=pk).order_by("id"), values=(int,))
+
+
+def _process_with_parties(process_id: int) -> Process | None:
+    """The process with its mandate, framework and mandate version, and its parties as
+    ``prefetch_related("parties")`` would give them (each party sharing the process)."""
+    found = _PROCESS.objects(process_id)
+    if not found:
+        return None
+    process = found[0]
+    parties = _PARTIES.objects(process_id)
+    process_field = Party._meta.get_field("process")
+    for party in parties:
+        process_field.set_cached_value(party, process)
+    queryset = process.parties.get_queryset()
+    queryset._result_cache = parties
+    queryset._prefetch_done = True  # type: ignore[attr-defined]
+    process._prefetched_objects_cache = {"parties": queryset}  # type: ignore[attr-defined]
     return process
 
 
