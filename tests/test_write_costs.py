@@ -163,6 +163,26 @@ def test_the_process_comes_with_its_parties_each_sharing_it(world, django_assert
         process_get(user=world.head_a, process_id=world.process.pk + 1000)
 
 
+def test_the_process_with_its_people_as_the_orm_would_read_them(world, django_assert_num_queries):
+    fresh = Process.objects.prefetch_related("parties__memberships__user", "appointments__user").get(
+        pk=world.process.pk
+    )
+    with django_assert_num_queries(5):  # the process, parties, memberships, appointments, roles
+        process = process_get(user=world.mediator, process_id=world.process.pk, with_people=True)
+    with django_assert_num_queries(0):
+        delegations = {
+            party.pk: [(m.user.username, m.role) for m in party.memberships.all() if m.party is party]
+            for party in process.parties.all()
+        }
+        appointments = [(a.user.username, a.role) for a in process.appointments.all() if a.process is process]
+    assert delegations == {
+        party.pk: [(m.user.username, m.role) for m in party.memberships.all()] for party in fresh.parties.all()
+    }
+    assert any(delegations.values())
+    assert appointments == [(a.user.username, a.role) for a in fresh.appointments.all()]
+    assert appointments
+
+
 def test_a_notice_reaches_only_active_readers_who_act_and_never_the_actor(world):
     proposal: Proposal = propose(world, actor="mediator")
     Notification.objects.all().delete()

@@ -1,6 +1,8 @@
 """Reads, already restricted to what the user may see. Not visible raises ``NotFound``."""
 
-from django.db.models import Prefetch, QuerySet
+from typing import Any
+
+from django.db.models import Model, QuerySet
 
 from goodoffices.compiled import CompiledModelQuery
 from goodoffices.events.models import Event
@@ -23,49 +25,65 @@ def process_list(*, user: AnyUser) -> QuerySet[Process]:
 def process_get(*, user: AnyUser, process_id: int, with_people: bool = False) -> Process:
     """The process if ``user`` is admitted to it, with its parties (and, ``with_people``, its
     delegations and appointments); else ``NotFound``, as for a process that does not exist."""
-    if with_people:
-        queryset = Process.objects.select_related("mandate__framework", "mandate_version").prefetch_related(
-            Prefetch(
-                "parties",
-                queryset=Party.objects.prefetch_related(
-                    Prefetch("memberships", queryset=DelegationMembership.objects.select_related("user"))
-                ),
-            ),
-            Prefetch("appointments", queryset=Appointment.objects.select_related("user")),
-        )
-        process = queryset.filter(pk=process_id).first()
-    else:
-        process = _process_with_parties(process_id)
+    process = _process_read(process_id, with_people=with_people)
     if process is None or not roles_for(user, process).admitted:
         raise NotFound("process")
     return process
 
 
-# Every request in a process reads it first: two statements compiled once per connection (the
-# ORM's building of them cost more than half of a caucus message's request).
+# Every request in a process reads it first: statements compiled once per connection (the ORM's
+# building of them cost more than half of a caucus message's request), whose rows are given to
+# the instances as ``prefetch_related`` would give them.
 _PROCESS = CompiledModelQuery(
     Process,
     lambda pk: Process.objects.select_related("mandate__framework", "mandate_version").filter(pk=pk),
     values=(int,),
 )
 _PARTIES = CompiledModelQuery(Party, lambda pk: Party.objects.filter(process_id=pk).order_by("id"), values=(int,))
+_MEMBERSHIPS = CompiledModelQuery(
+    DelegationMembership,
+    lambda pk: (
+        DelegationMembership.objects.filter(party__process_id=pk)
+        .select_related("user")
+        .order_by("party", "role", "user__username")
+    ),
+    values=(int,),
+)
+_APPOINTMENTS = CompiledModelQuery(
+    Appointment,
+    lambda pk: Appointment.objects.filter(process_id=pk).select_related("user").order_by("role", "user__username"),
+    values=(int,),
+)
 
 
-def _process_with_parties(process_id: int) -> Process | None:
-    """The process with its mandate, framework and mandate version, and its parties as
-    ``prefetch_related("parties")`` would give them (each party sharing the process)."""
+def _prefetched(instance: Model, name: str, related: list[Any], back: str) -> None:
+    """``instance.<name>.all()`` gives ``related`` with no query, and each of them has
+    ``instance`` as its ``back`` relation, as after ``prefetch_related(name)``."""
+    manager = getattr(instance, name)
+    field = manager.model._meta.get_field(back)
+    for item in related:
+        field.set_cached_value(item, instance)
+    queryset = manager.get_queryset()
+    queryset._result_cache = related
+    queryset._prefetch_done = True
+    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache[name] = queryset
+
+
+def _process_read(process_id: int, *, with_people: bool) -> Process | None:
     found = _PROCESS.objects(process_id)
     if not found:
         return None
     process = found[0]
     parties = _PARTIES.objects(process_id)
-    process_field = Party._meta.get_field("process")
-    for party in parties:
-        process_field.set_cached_value(party, process)
-    queryset = process.parties.get_queryset()
-    queryset._result_cache = parties
-    queryset._prefetch_done = True  # type: ignore[attr-defined]
-    process._prefetched_objects_cache = {"parties": queryset}  # type: ignore[attr-defined]
+    _prefetched(process, "parties", parties, "process")
+    if with_people:
+        by_party: dict[int, list[DelegationMembership]] = {party.pk: [] for party in parties}
+        for membership in _MEMBERSHIPS.objects(process_id):
+            by_party[membership.party_id].append(membership)
+        for party in parties:
+            _prefetched(party, "memberships", by_party[party.pk], "party")
+        _prefetched(process, "appointments", _APPOINTMENTS.objects(process_id), "process")
     return process
 
 
