@@ -39,9 +39,13 @@ def _proposals() -> QuerySet[Proposal]:
     ).prefetch_related("slots", "counters", "process__parties")
 
 
-def proposal_list(*, user: AnyUser, process: Process) -> QuerySet[Proposal]:
+def proposal_list(*, user: AnyUser, process: Process, with_terms: bool = True) -> QuerySet[Proposal]:
     """The proposals of ``process`` the reader may see (read them with ``proposal_views`` and
-    the process, which each of them then shares instead of reading it again)."""
+    the process, which each of them then shares instead of reading it again). Without
+    ``with_terms``, as a list of titles shows them: who proposed each, not its slots, meeting
+    and counter-proposals."""
+    if not with_terms:
+        return restrict_in_process(user, process, Proposal.objects.select_related("proposing_party", "proposed_by"))
     return restrict_in_process(
         user,
         process,

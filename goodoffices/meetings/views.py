@@ -48,7 +48,7 @@ def meetings(request: HttpRequest, process_id: int) -> HttpResponse:
     )
     proposals = page_of(
         request,
-        selectors.proposal_list(user=request.user, process=process),
+        selectors.proposal_list(user=request.user, process=process, with_terms=False),
         order=("-created_at", "-id"),
         scope=f"proposals:{process.pk}",
         param="proposals",
