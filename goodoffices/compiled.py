@@ -108,3 +108,18 @@ class CompiledModelQuery(Generic[M]):
                 populator.populate(row, instance)
             found.append(instance)
         return found
+
+
+def prefetched(instance: Model, name: str, related: list[Any], back: str) -> None:
+    """``instance.<name>.all()`` gives ``related`` with no query, and each of them has
+    ``instance`` as its ``back`` relation, as after ``prefetch_related(name)``: for rows read by
+    a compiled query, or records a service has just made."""
+    manager = getattr(instance, name)
+    field = manager.model._meta.get_field(back)
+    for item in related:
+        field.set_cached_value(item, instance)
+    queryset = manager.get_queryset()
+    queryset._result_cache = related
+    queryset._prefetch_done = True
+    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache[name] = queryset

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from goodoffices.lib import audience
 from goodoffices.processes.models import Process
@@ -47,19 +48,22 @@ def render(message: str, params: Mapping[str, Any]) -> str:
     return str(_(message) % values)
 
 
+# Who may read a record of each audience kind without a party, translated when shown.
+_AUDIENCE_LABELS = {
+    audience.PUBLIC: gettext_lazy("the public"),
+    audience.PROCESS: gettext_lazy("everyone admitted to the process"),
+    audience.PLENARY: gettext_lazy("the parties and the mediators"),
+    audience.MEDIATORS: gettext_lazy("the mediators only"),
+    audience.SEALED: gettext_lazy("no reader of the process"),
+    audience.OPERATORS: gettext_lazy("the framework's operators"),
+}
+
+
 def audience_words(record_audience: str, process: object) -> str:
     """Who may read a record, in words: 'Stepanakert and the mediators' rather than 'caucus:1'."""
     kind, party_id = audience.parse(record_audience)
-    labels = {
-        audience.PUBLIC: _("the public"),
-        audience.PROCESS: _("everyone admitted to the process"),
-        audience.PLENARY: _("the parties and the mediators"),
-        audience.MEDIATORS: _("the mediators only"),
-        audience.SEALED: _("no reader of the process"),
-        audience.OPERATORS: _("the framework's operators"),
-    }
     if party_id is None or kind == audience.OPERATORS:
-        return labels[kind]
+        return str(_AUDIENCE_LABELS[kind])
     parties = {p.pk: p.name for p in process.parties.all()}  # type: ignore[attr-defined]
     name = parties.get(party_id, "?")
     if kind == audience.CAUCUS:

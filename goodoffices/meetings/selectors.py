@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import CharField, Exists, Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, Exists, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -46,11 +46,12 @@ def proposal_list(*, user: AnyUser, process: Process, with_terms: bool = True) -
     and counter-proposals."""
     if not with_terms:
         return restrict_in_process(user, process, Proposal.objects.select_related("proposing_party", "proposed_by"))
+    # Their parties and parents by id only (the process's parties are read with it).
     return restrict_in_process(
         user,
         process,
-        Proposal.objects.select_related("proposing_party", "proposed_by", "meeting", "parent").prefetch_related(
-            "slots", "counters"
+        Proposal.objects.select_related("proposed_by", "meeting").prefetch_related(
+            "slots", Prefetch("counters", queryset=Proposal.objects.only("pk", "parent_id"))
         ),
     )
 

@@ -1,10 +1,8 @@
 """Reads, already restricted to what the user may see. Not visible raises ``NotFound``."""
 
-from typing import Any
+from django.db.models import QuerySet
 
-from django.db.models import Model, QuerySet
-
-from goodoffices.compiled import CompiledModelQuery
+from goodoffices.compiled import CompiledModelQuery, prefetched
 from goodoffices.events.models import Event
 from goodoffices.events.selectors import event_lookup
 from goodoffices.lib.errors import NotFound
@@ -56,34 +54,20 @@ _APPOINTMENTS = CompiledModelQuery(
 )
 
 
-def _prefetched(instance: Model, name: str, related: list[Any], back: str) -> None:
-    """``instance.<name>.all()`` gives ``related`` with no query, and each of them has
-    ``instance`` as its ``back`` relation, as after ``prefetch_related(name)``."""
-    manager = getattr(instance, name)
-    field = manager.model._meta.get_field(back)
-    for item in related:
-        field.set_cached_value(item, instance)
-    queryset = manager.get_queryset()
-    queryset._result_cache = related
-    queryset._prefetch_done = True
-    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
-    cache[name] = queryset
-
-
 def _process_read(process_id: int, *, with_people: bool) -> Process | None:
     found = _PROCESS.objects(process_id)
     if not found:
         return None
     process = found[0]
     parties = _PARTIES.objects(process_id)
-    _prefetched(process, "parties", parties, "process")
+    prefetched(process, "parties", parties, "process")
     if with_people:
         by_party: dict[int, list[DelegationMembership]] = {party.pk: [] for party in parties}
         for membership in _MEMBERSHIPS.objects(process_id):
             by_party[membership.party_id].append(membership)
         for party in parties:
-            _prefetched(party, "memberships", by_party[party.pk], "party")
-        _prefetched(process, "appointments", _APPOINTMENTS.objects(process_id), "process")
+            prefetched(party, "memberships", by_party[party.pk], "party")
+        prefetched(process, "appointments", _APPOINTMENTS.objects(process_id), "process")
     return process
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from goodoffices.accounts.models import User
+from goodoffices.compiled import prefetched
 from goodoffices.consent.models import Purpose
 from goodoffices.consent.services import Question, joint_consent_cancel
 from goodoffices.events.models import EventKind
@@ -71,10 +72,15 @@ def proposal_create(
         proposing_party=proposing_party,
         **terms.model_fields(),
     )
-    ProposalSlot.objects.bulk_create(
+    slots = ProposalSlot.objects.bulk_create(
         ProposalSlot(proposal=proposal, index=i, starts_at=s.starts_at, ends_at=s.ends_at)
         for i, s in enumerate(terms.slots)
     )
+    # What a new proposal has, known without reading it again: its slots, no counter-proposal
+    # and no meeting yet.
+    prefetched(proposal, "slots", slots, "proposal")
+    prefetched(proposal, "counters", [], "parent")
+    Proposal.meeting.related.set_cached_value(proposal, None)
     ask_every_party(process, proposal, Purpose.READINESS, readiness_question(proposal, terms), fresh=True)
     event_record(
         kind=EventKind.PROPOSAL_COUNTERED if parent else EventKind.PROPOSAL_CREATED,
