@@ -14,14 +14,17 @@ from goodoffices.accounts.models import ApiToken, User
 from goodoffices.accounts.services import api_token_authenticate, api_token_create, api_token_revoke
 from goodoffices.compiled import CompiledModelQuery, CompiledQuery
 from goodoffices.lib.errors import NotFound
+from goodoffices.meetings import selectors as meeting_selectors
+from goodoffices.meetings import services as meeting_services
 from goodoffices.meetings.models import Notification, Proposal
 from goodoffices.meetings.notices import Who, notify
+from goodoffices.meetings.terms import ProposalTerms
 from goodoffices.policies import audience_members, roles_cache, roles_in
 from goodoffices.processes import services as process_services
 from goodoffices.processes.models import Party, Process
 from goodoffices.processes.selectors import process_get
 
-from .meetings.conftest import propose
+from .meetings.conftest import confirm, propose
 
 # Statements per write through the API, BEGIN and COMMIT included, with the request's token
 # lookup, the subject's read and the reader's roles. Lowering them is welcome; raising one
@@ -181,6 +184,41 @@ def test_the_process_with_its_people_as_the_orm_would_read_them(world, django_as
     assert any(delegations.values())
     assert appointments == [(a.user.username, a.role) for a in fresh.appointments.all()]
     assert appointments
+
+
+def test_a_proposal_is_read_with_all_it_shows_as_the_orm_would(world, django_assert_num_queries):
+    original = propose(world)
+    counter = meeting_services.proposal_counter(
+        actor=world.head_b, proposal=original, terms=ProposalTerms.from_proposal(original)
+    )
+    meeting = confirm(world, counter)
+    for proposal_id in (original.pk, counter.pk):
+        fresh = Proposal.objects.prefetch_related("slots", "counters", "process__parties").get(pk=proposal_id)
+        with django_assert_num_queries(5):  # proposal (joined), slots, counters, parties, roles
+            proposal = meeting_selectors.proposal_get(user=world.head_a, proposal_id=proposal_id)
+        with django_assert_num_queries(0):
+            seen = (
+                [(s.index, s.starts_at, s.ends_at) for s in proposal.slots.all()],
+                [c.pk for c in proposal.counters.all()],
+                [p.name for p in proposal.process.parties.all()],
+                proposal.proposed_by.username,
+                proposal.parent.pk if proposal.parent else None,
+                proposal.process.mandate_version.pk,
+            )
+        assert seen == (
+            [(s.index, s.starts_at, s.ends_at) for s in fresh.slots.all()],
+            [c.pk for c in fresh.counters.all()],
+            [p.name for p in fresh.process.parties.all()],
+            fresh.proposed_by.username,
+            fresh.parent_id,
+            fresh.process.mandate_version_id,
+        )
+    assert meeting_selectors.proposal_get(user=world.head_a, proposal_id=counter.pk).meeting.pk == meeting.pk
+    assert [
+        c.pk for c in meeting_selectors.proposal_get(user=world.head_a, proposal_id=original.pk).counters.all()
+    ] == [counter.pk]
+    with pytest.raises(NotFound):
+        meeting_selectors.proposal_get(user=world.outsider, proposal_id=original.pk)
 
 
 def test_a_notice_reaches_only_active_readers_who_act_and_never_the_actor(world):

@@ -12,6 +12,7 @@ from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from goodoffices.compiled import CompiledModelQuery, prefetched
 from goodoffices.consent.models import Consent, JointConsent, Purpose
 from goodoffices.consent.selectors import OpenQuestions, consents_seen, open_questions
 from goodoffices.lib import audience, clock
@@ -26,17 +27,12 @@ from goodoffices.policies import (
     roles_for,
     roles_in,
 )
+from goodoffices.processes import selectors as process_selectors
 from goodoffices.processes.models import Process
 
-from .models import Communique, CommuniqueLanguageVersion, Meeting, Notification, Proposal
+from .models import Communique, CommuniqueLanguageVersion, Meeting, Notification, Proposal, ProposalSlot
 from .slots import option_slots
 from .terms import city_zones
-
-
-def _proposals() -> QuerySet[Proposal]:
-    return Proposal.objects.select_related(
-        "process__mandate_version", "process__mandate", "proposing_party", "proposed_by", "meeting", "parent"
-    ).prefetch_related("slots", "counters", "process__parties")
 
 
 def proposal_list(*, user: AnyUser, process: Process, with_terms: bool = True) -> QuerySet[Proposal]:
@@ -56,8 +52,35 @@ def proposal_list(*, user: AnyUser, process: Process, with_terms: bool = True) -
     )
 
 
+# One proposal with its process (mandate and parties), who proposed it, its meeting, parent, slots
+# and counter-proposals, by statements compiled once per connection: the ORM's building of that
+# query and its three prefetches cost two thirds of a readiness request.
+_PROPOSAL = CompiledModelQuery(
+    Proposal,
+    lambda pk: Proposal.objects.select_related(
+        "process__mandate_version", "process__mandate", "proposing_party", "proposed_by", "meeting", "parent"
+    ).filter(pk=pk),
+    values=(int,),
+)
+_SLOTS = CompiledModelQuery(
+    ProposalSlot, lambda pk: ProposalSlot.objects.filter(proposal_id=pk).order_by("index"), values=(int,)
+)
+_COUNTERS = CompiledModelQuery(Proposal, lambda pk: Proposal.objects.filter(parent_id=pk), values=(int,))
+
+
+def _proposal_read(proposal_id: int) -> Proposal | None:
+    found = _PROPOSAL.objects(proposal_id)
+    if not found:
+        return None
+    proposal = found[0]
+    prefetched(proposal, "slots", _SLOTS.objects(proposal_id), "proposal")
+    prefetched(proposal, "counters", _COUNTERS.objects(proposal_id), "parent")
+    process_selectors.with_parties(proposal.process)
+    return proposal
+
+
 def proposal_get(*, user: AnyUser, proposal_id: int) -> Proposal:
-    proposal = _proposals().filter(pk=proposal_id).first()
+    proposal = _proposal_read(proposal_id)
     if proposal is None or not may_see(user, proposal):
         raise NotFound("proposal")
     return proposal

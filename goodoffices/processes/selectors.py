@@ -54,13 +54,19 @@ _APPOINTMENTS = CompiledModelQuery(
 )
 
 
+def with_parties(process: Process) -> list[Party]:
+    """Read ``process``'s parties into it (by a compiled statement), as ``prefetch_related("parties")``."""
+    parties = _PARTIES.objects(process.pk)
+    prefetched(process, "parties", parties, "process")
+    return parties
+
+
 def _process_read(process_id: int, *, with_people: bool) -> Process | None:
     found = _PROCESS.objects(process_id)
     if not found:
         return None
     process = found[0]
-    parties = _PARTIES.objects(process_id)
-    prefetched(process, "parties", parties, "process")
+    parties = with_parties(process)
     if with_people:
         by_party: dict[int, list[DelegationMembership]] = {party.pk: [] for party in parties}
         for membership in _MEMBERSHIPS.objects(process_id):
