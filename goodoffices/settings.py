@@ -148,11 +148,13 @@ TEMPLATES = [
 ]
 
 
-def _conn_max_age() -> int:
-    """How long a server thread keeps its database connection between requests. Opening one per
-    request cost a PostgreSQL server process and its authentication each time (half of `/healthz`);
-    a connection kept is checked before reuse (CONN_HEALTH_CHECKS) and closed on error as Django does."""
-    seconds = envint("DATABASE_CONN_MAX_AGE_SECONDS", 300)
+def _conn_max_age(default: int) -> int:
+    """How long a server thread keeps its database connection between requests. On PostgreSQL
+    one per request cost a server process and its authentication each time (half of `/healthz`),
+    so a connection is kept, checked before reuse (CONN_HEALTH_CHECKS) and closed on error as
+    Django does. SQLite opens its file in microseconds and keeps one per request by default: a
+    data directory that turns read-only (or a file replaced by a restore) is then noticed at once."""
+    seconds = envint("DATABASE_CONN_MAX_AGE_SECONDS", default)
     if seconds < 0:
         raise ImproperlyConfigured(
             f"GOODOFFICES_DATABASE_CONN_MAX_AGE_SECONDS must be 0 (a connection per request) or more, not {seconds}"
@@ -168,10 +170,11 @@ def _database() -> dict[str, Any]:
             DATA_DIR.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{DATA_DIR / 'goodoffices.sqlite3'}"
     try:
-        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=_conn_max_age(), conn_health_checks=True))
+        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_health_checks=True))
     except ValueError as exc:
         raise ImproperlyConfigured(f"GOODOFFICES_DATABASE_URL is not a usable URL: {exc}") from None
     engine = config["ENGINE"]
+    config["CONN_MAX_AGE"] = _conn_max_age(300 if engine == "django.db.backends.postgresql" else 0)
     if engine == "django.db.backends.sqlite3":
         # WAL lets readers run beside the single writer; synchronous=FULL makes every
         # acknowledged commit durable, and IMMEDIATE transactions avoid upgrade deadlocks.
@@ -233,10 +236,10 @@ if REDIS_URL:
             "KEY_PREFIX": "goodoffices",
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "goodoffices.accounts.sessions.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "goodoffices_cache"}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    SESSION_ENGINE = "goodoffices.accounts.sessions.db"
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -53,7 +53,7 @@ def test_without_redis_the_cache_and_the_sessions_are_in_the_database(monkeypatc
     assert values["CACHES"] == {
         "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "goodoffices_cache"}
     }
-    assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
+    assert values["SESSION_ENGINE"] == "goodoffices.accounts.sessions.db"
 
 
 def test_a_redis_url_puts_the_cache_in_redis_and_reads_sessions_through_it(monkeypatch):
@@ -66,7 +66,7 @@ def test_a_redis_url_puts_the_cache_in_redis_and_reads_sessions_through_it(monke
             "KEY_PREFIX": "goodoffices",
         }
     }
-    assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
+    assert values["SESSION_ENGINE"] == "goodoffices.accounts.sessions.cached_db"
 
 
 @pytest.mark.parametrize(
@@ -101,6 +101,15 @@ def test_each_server_thread_keeps_its_database_connection_and_checks_it_before_r
         monkeypatch, DATABASE_URL="postgres://u@db.internal:5432/goodoffices", DATABASE_CONN_MAX_AGE_SECONDS="0"
     )
     assert values["DATABASES"]["default"]["CONN_MAX_AGE"] == 0  # type: ignore[index]
+
+
+def test_sqlite_opens_its_file_for_each_request_unless_told_otherwise(monkeypatch, tmp_path):
+    monkeypatch.delenv("GOODOFFICES_DATABASE_URL", raising=False)
+    values = settings_with(monkeypatch, DATA_DIR=str(tmp_path))
+    assert values["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"  # type: ignore[index]
+    assert values["DATABASES"]["default"]["CONN_MAX_AGE"] == 0  # type: ignore[index]
+    values = settings_with(monkeypatch, DATA_DIR=str(tmp_path), DATABASE_CONN_MAX_AGE_SECONDS="60")
+    assert values["DATABASES"]["default"]["CONN_MAX_AGE"] == 60  # type: ignore[index]
 
 
 @pytest.mark.parametrize("raw", ["-1", "five"])
