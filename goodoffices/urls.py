@@ -10,6 +10,9 @@ handler500 = "goodoffices.web.errors.server_error"
 urlpatterns = [
     path("", web.home, name="home"),
     path("healthz", web.healthz, name="healthz"),
+    # Before the pages: an API request then tries one prefix, not every page's pattern first.
+    path("api/v1/", api.urls),
+    path("ledger/", include("goodoffices.ledger.urls")),
     path("", include("goodoffices.accounts.urls")),
     path("", include("goodoffices.web.urls")),
     path("", include("goodoffices.meetings.urls")),
@@ -18,7 +21,5 @@ urlpatterns = [
     path("", include("goodoffices.agreements.urls")),
     path("", include("goodoffices.monitoring.urls")),
     path("", include("goodoffices.analytics.urls")),
-    path("api/v1/", api.urls),
-    path("ledger/", include("goodoffices.ledger.urls")),
     path("admin/", admin.site.urls),
 ]
