@@ -64,6 +64,16 @@ class Agreement(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    # The frozen bytes (tens of kilobytes each, the PDF with its fonts): read only where they are
+    # served or checked, never with a list or a record that merely names the agreement.
+    FROZEN = ("canonical", "html", "pdf")
+
+    @classmethod
+    def frozen(cls, *paths: str) -> tuple[str, ...]:
+        """``FROZEN`` as seen through each relation path (``"agreement"``, ...), for ``defer``;
+        the agreement's own with no path."""
+        return tuple(f"{path}__{name}" if path else name for path in (paths or ("",)) for name in cls.FROZEN)
+
 
 class Commitment(models.Model):
     class Status(models.IntegerChoices):

@@ -52,7 +52,7 @@ def agreement_process(*, user: AnyUser, process_id: int) -> Process:
 def agreement_list(*, user: AnyUser, process: Process) -> QuerySet[Agreement]:
     """The agreements of ``process`` the reader may see, without their bytes."""
     readable = sorted(roles_for(user, process).audiences())
-    return Agreement.objects.filter(process=process, audience__in=readable).defer("canonical", "html", "pdf")
+    return Agreement.objects.filter(process=process, audience__in=readable).defer(*Agreement.FROZEN)
 
 
 def agreement_get(*, user: AnyUser, agreement_id: int) -> Agreement:
@@ -119,6 +119,7 @@ def adoption_get(*, user: AnyUser, adoption_id: int) -> Adoption:
             "text__process__mandate_version", "text__process__mandate__framework", "put_by", "agreement"
         )
         .prefetch_related("text__process__parties")
+        .defer(*Agreement.frozen("agreement"))
         .filter(pk=adoption_id)
         .first()
     )
@@ -129,7 +130,13 @@ def adoption_get(*, user: AnyUser, adoption_id: int) -> Adoption:
 
 def adoption_latest(*, text: Text) -> Adoption | None:
     """The text's latest putting to adoption (open, adopted or superseded), if any."""
-    return Adoption.objects.filter(text=text).select_related("put_by", "agreement").order_by("-id").first()
+    return (
+        Adoption.objects.filter(text=text)
+        .select_related("put_by", "agreement")
+        .defer(*Agreement.frozen("agreement"))
+        .order_by("-id")
+        .first()
+    )
 
 
 def adoption_preview(*, adoption: Adoption) -> AgreementDoc | None:

@@ -115,7 +115,7 @@ def _locked(commitment_ids: Sequence[int]) -> list[Commitment]:
         Commitment.objects.select_for_update(of=("self",), no_key=True, skip_locked=True)
         .filter(pk__in=commitment_ids)
         .select_related("agreement__process__mandate_version", "agreement__process__mandate", "obligor")
-        .defer("agreement__canonical")
+        .defer(*Agreement.frozen("agreement"))
         .order_by("pk")
     )
 
@@ -339,7 +339,7 @@ def _find_missed_checks(ids: list[int], now: datetime) -> list[_Found]:
     scheduled = (
         Commitment.objects.filter(pk__in=ids)
         .select_related("agreement__process__mandate_version")
-        .defer("agreement__canonical")
+        .defer(*Agreement.frozen("agreement"))
     )
     observed = _observed(ids)
     done = _escalated(ids, Reason.CHECK_MISSED)

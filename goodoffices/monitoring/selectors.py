@@ -35,7 +35,7 @@ def agreement_get(*, user: AnyUser, agreement_id: int) -> Agreement:
     """An agreement whose commitments ``user`` may read; else ``NotFound``."""
     agreement = (
         Agreement.objects.select_related("process__mandate_version", "process__mandate__framework")
-        .defer("canonical")
+        .defer(*Agreement.frozen())
         .filter(pk=agreement_id)
         .first()
     )
@@ -49,7 +49,7 @@ def commitment_get(*, user: AnyUser, commitment_id: int) -> Commitment:
         Commitment.objects.select_related(
             "agreement__process__mandate_version", "agreement__process__mandate__framework", "obligor__process"
         )
-        .defer("agreement__canonical")
+        .defer(*Agreement.frozen("agreement"))
         .filter(pk=commitment_id)
         .first()
     )
@@ -167,7 +167,7 @@ def report_get(*, user: AnyUser, report_id: int) -> MonitoringReport:
         MonitoringReport.objects.select_related(
             "commitment__agreement__process__mandate_version", "commitment__obligor", "process", "author"
         )
-        .defer("commitment__agreement__canonical")
+        .defer(*Agreement.frozen("commitment__agreement"))
         .filter(pk=report_id)
         .first()
     )
@@ -188,7 +188,7 @@ def evidence_get(*, user: AnyUser, evidence_id: int) -> Evidence:
             "report__commitment__agreement__process",
             "answer__report__commitment__agreement__process",
         )
-        .defer("report__commitment__agreement__canonical", "answer__report__commitment__agreement__canonical")
+        .defer(*Agreement.frozen("report__commitment__agreement", "answer__report__commitment__agreement"))
         .filter(pk=evidence_id)
         .first()
     )
@@ -335,7 +335,7 @@ def export_rows(*, user: AnyUser, agreement: Agreement) -> Iterator[Row]:
 
 def public_agreements() -> QuerySet[Agreement]:
     """The agreements whose compliance register is public, newest first."""
-    return Agreement.objects.filter(audience="public").order_by("-adopted_at", "-id")
+    return Agreement.objects.filter(audience="public").defer(*Agreement.FROZEN).order_by("-adopted_at", "-id")
 
 
 def status_changes(*, agreement: Agreement | None = None) -> QuerySet[CommitmentChange]:
@@ -345,6 +345,6 @@ def status_changes(*, agreement: Agreement | None = None) -> QuerySet[Commitment
         changes = changes.filter(agreement=agreement)
     return (
         changes.select_related("commitment__obligor", "agreement", "report")
-        .defer("agreement__canonical")
+        .defer(*Agreement.frozen("agreement"))
         .order_by("-recorded_at", "-id")[:FEED_ITEMS]
     )

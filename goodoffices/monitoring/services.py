@@ -93,7 +93,7 @@ def _locked_commitment(commitment: Commitment) -> Commitment:
     return (
         Commitment.objects.select_for_update(of=("self",), no_key=True)
         .select_related("agreement__process__mandate_version", "obligor")
-        .defer("agreement__canonical")
+        .defer(*Agreement.frozen("agreement"))
         .get(pk=commitment.pk)
     )
 
