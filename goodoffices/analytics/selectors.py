@@ -6,6 +6,8 @@ party reads only its own numbers (``preference_get``) and how a package scores f
 (``package_score``). Observers, monitors and outsiders see no analysis at all.
 """
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -128,15 +130,76 @@ def _negotiation(analysis: Analysis, parties: Sequence[Party], tables: Sequence[
     return Negotiation(tuple(p.name for p in parties), issues, baseline)
 
 
-def _suggest(
-    key: str, label: str, description: str, run: Callable[[], PackageResult], baseline: Sequence[Fraction]
-) -> Suggestion:
-    try:
-        result = run()
-    except DomainError as exc:
-        return Suggestion(key, label, description, None, note=str(exc))
-    gains = tuple(u - b for u, b in zip(result.utilities, baseline, strict=True))
-    return Suggestion(key, label, description, result.package, result.utilities, gains, str(result.status))
+# A method's package, or why it has none (too large, say).
+Outcome = PackageResult | DomainError
+
+
+def _suggest(key: str, label: str, description: str, outcome: Outcome, baseline: Sequence[Fraction]) -> Suggestion:
+    if isinstance(outcome, DomainError):
+        return Suggestion(key, label, description, None, note=str(outcome))
+    gains = tuple(u - b for u, b in zip(outcome.utilities, baseline, strict=True))
+    return Suggestion(key, label, description, outcome.package, outcome.utilities, gains, str(outcome.status))
+
+
+@dataclass(frozen=True)
+class Solved:
+    """What the solvers found for one set of numbers: the frontier and each method's outcome."""
+
+    points: tuple[tuple[tuple[Fraction, ...], tuple[int, ...]], ...]
+    status: str
+    outcomes: dict[str, Outcome]
+
+
+# The last results solved in this server process, by the analysis and every party's commitment to
+# its numbers: reading the page again, or a form refused on it, does not solve again (up to
+# SOLVE_SECONDS for each of five problems). Kept in memory, not in the database: a read never writes.
+_SOLVED: OrderedDict[tuple[object, ...], Solved] = OrderedDict()
+_SOLVED_KEPT = 32
+_solved_lock = threading.Lock()
+
+
+def _solve(negotiation: Negotiation, baseline: tuple[int, ...]) -> Solved:
+    frontier = pareto_frontier(negotiation, Budget(SOLVE_SECONDS))
+    points = frontier.points
+    if len(points) > MAX_CHART_POINTS:
+        step = len(points) / MAX_CHART_POINTS
+        points = tuple(points[int(i * step)] for i in range(MAX_CHART_POINTS))
+    methods: dict[str, Callable[[], PackageResult]] = {
+        "nash": lambda: nash_package(negotiation, Budget(SOLVE_SECONDS)),
+        "kalai_smorodinsky": lambda: kalai_smorodinsky_package(negotiation, Budget(SOLVE_SECONDS)),
+        "max_joint": lambda: max_joint_gain(negotiation, baseline, Budget(SOLVE_SECONDS)),
+        "maximin": lambda: maximin_gain(negotiation, baseline, Budget(SOLVE_SECONDS)),
+    }
+    outcomes: dict[str, Outcome] = {}
+    for key, run in methods.items():
+        try:
+            outcomes[key] = run()
+        except DomainError as exc:
+            outcomes[key] = exc
+    status = str(frontier.status if frontier.status is not Status.EXACT else "exact")
+    return Solved(points, status, outcomes)
+
+
+def _solved(analysis: Analysis, preferences: Sequence[Preference], negotiation: Negotiation) -> Solved:
+    baseline = tuple(int(k) for k in analysis.baseline)
+    key = (
+        analysis.pk,
+        repr(analysis.issues),
+        baseline,
+        tuple((p.party_id, p.commitment) for p in preferences),
+        SOLVE_SECONDS,
+    )
+    with _solved_lock:
+        found = _SOLVED.get(key)
+        if found is not None:
+            _SOLVED.move_to_end(key)
+            return found
+    solved = _solve(negotiation, baseline)
+    with _solved_lock:
+        _SOLVED[key] = solved
+        while len(_SOLVED) > _SOLVED_KEPT:
+            _SOLVED.popitem(last=False)
+    return solved
 
 
 def analysis_combined(*, user: AnyUser, analysis: Analysis) -> Combined:
@@ -149,50 +212,21 @@ def analysis_combined(*, user: AnyUser, analysis: Analysis) -> Combined:
     names = tuple(tuple(str(o) for o in issue["options"]) for issue in analysis.issues)
     if missing:
         return Combined(parties, missing, baseline, names=names)
-    negotiation = _negotiation(analysis, parties, [preferences[p.pk].utilities() for p in parties])
+    ordered = [preferences[p.pk] for p in parties]
+    negotiation = _negotiation(analysis, parties, [preference.utilities() for preference in ordered])
     floor = negotiation.disagreement
-    frontier = pareto_frontier(negotiation, Budget(SOLVE_SECONDS))
-    points = frontier.points
-    if len(points) > MAX_CHART_POINTS:
-        step = len(points) / MAX_CHART_POINTS
-        points = tuple(points[int(i * step)] for i in range(MAX_CHART_POINTS))
-    suggestions = (
-        _suggest(
-            "nash",
-            _("Nash"),
-            _("largest product of the gains over the text's package"),
-            lambda: nash_package(negotiation, Budget(SOLVE_SECONDS)),
-            floor,
-        ),
-        _suggest(
+    solved = _solved(analysis, ordered, negotiation)
+    labels = (
+        ("nash", _("Nash"), _("largest product of the gains over the text's package")),
+        (
             "kalai_smorodinsky",
             _("Kalai-Smorodinsky"),
             _("largest equal share of each party's best possible gain (a package approximating the lottery solution)"),
-            lambda: kalai_smorodinsky_package(negotiation, Budget(SOLVE_SECONDS)),
-            floor,
         ),
-        _suggest(
-            "max_joint",
-            _("max joint gain"),
-            _("largest total gain, nobody below the text's package"),
-            lambda: max_joint_gain(negotiation, baseline, Budget(SOLVE_SECONDS)),
-            floor,
-        ),
-        _suggest(
-            "maximin",
-            _("maximin"),
-            _("largest smallest gain over the text's package"),
-            lambda: maximin_gain(negotiation, baseline, Budget(SOLVE_SECONDS)),
-            floor,
-        ),
+        ("max_joint", _("max joint gain"), _("largest total gain, nobody below the text's package")),
+        ("maximin", _("maximin"), _("largest smallest gain over the text's package")),
     )
-    return Combined(
-        parties,
-        (),
-        baseline,
-        floor,
-        points,
-        str(frontier.status if frontier.status is not Status.EXACT else "exact"),
-        suggestions,
-        names,
+    suggestions = tuple(
+        _suggest(key, label, description, solved.outcomes[key], floor) for key, label, description in labels
     )
+    return Combined(parties, (), baseline, floor, solved.points, solved.status, suggestions, names)

@@ -156,3 +156,31 @@ def test_the_list_of_analyses_pages_and_loses_none(world, client_for):
     assert "Analysis number 000" in second
     assert "Analysis number 050" not in second
     assert client.get(f"/processes/{world.process.pk}/analyses/?cursor=forged").status_code == 404
+
+
+def test_the_mediators_page_solves_once_per_set_of_numbers_in_every_language(world, client_for, analysis, monkeypatch):
+    """Reading the page again does not solve again (up to two seconds for each of five problems);
+    new numbers from a party do; the result is shown in each reader's language."""
+    from goodoffices.analytics import selectors
+
+    solved = []
+    real = selectors._solve
+    monkeypatch.setattr(selectors, "_solve", lambda *args: solved.append(1) or real(*args))
+    enter(world, analysis, "head_a", ALPHA)
+    enter(world, analysis, "head_b", BETA)
+    mediator = client_for("mediator")
+    url = f"/analyses/{analysis.pk}/"
+    first = page(mediator, url)
+    assert "<td>7000</td><td>2400</td>" in first
+    assert "max joint gain" in first
+    masked = re.compile(r'(CSRFToken": "|csrfmiddlewaretoken" value=")[^"]+')
+    assert masked.sub("", page(mediator, url)) == masked.sub("", first)
+    assert len(solved) == 1
+    mediator.cookies["django_language"] = "ru"
+    russian = page(mediator, url)
+    assert len(solved) == 1
+    assert "<td>7000</td><td>2400</td>" in russian
+    assert "max joint gain" not in russian
+    enter(world, analysis, "head_b", {**BETA, "weights": [30, 60, 10]})
+    page(mediator, url)
+    assert len(solved) == 2
