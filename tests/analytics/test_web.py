@@ -2,6 +2,7 @@
 analysis and put a package into the text; nobody sees another party's numbers."""
 
 import re
+from typing import Any
 
 from goodoffices.analytics.models import Analysis, Preference
 from goodoffices.analytics.services import commitment_of
@@ -163,9 +164,14 @@ def test_the_mediators_page_solves_once_per_set_of_numbers_in_every_language(wor
     new numbers from a party do; the result is shown in each reader's language."""
     from goodoffices.analytics import selectors
 
-    solved = []
+    solved: list[object] = []
     real = selectors._solve
-    monkeypatch.setattr(selectors, "_solve", lambda *args: solved.append(1) or real(*args))
+
+    def counted(*args: Any) -> Any:
+        solved.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(selectors, "_solve", counted)
     enter(world, analysis, "head_a", ALPHA)
     enter(world, analysis, "head_b", BETA)
     mediator = client_for("mediator")
