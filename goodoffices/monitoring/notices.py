@@ -31,6 +31,8 @@ def notify(
 ) -> int:
     """Tell ``recipients`` ``message % params`` (stored untranslated, translated for each reader),
     in the app and by e-mail; the number told."""
+    if not recipients:
+        return 0
     url = commitment_url(subject)
     # Worth an e-mail: at once, or in the reader's daily digest, or not at all, as each chose.
     Notification.objects.bulk_create(

@@ -2,23 +2,12 @@
 row is a statement compiled once per connection (``goodoffices.compiled``): every page reads
 the session first, and building that query through the ORM cost more than running it."""
 
-from typing import Any
-
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from goodoffices.compiled import CompiledQuery
+from goodoffices.compiled import CompiledModelQuery
 
-_SESSION = CompiledQuery(
-    lambda key: Session.objects.filter(session_key=key).values_list("session_data", "expire_date"), values=(str,)
-)
-
-
-class Row:
-    __slots__ = ("expire_date", "session_data")
-
-    def __init__(self, session_data: str, expire_date: Any) -> None:
-        self.session_data, self.expire_date = session_data, expire_date
+_SESSION = CompiledModelQuery(Session, lambda key: Session.objects.filter(session_key=key), values=(str,))
 
 
 class CompiledRead:
@@ -28,10 +17,10 @@ class CompiledRead:
     session_key: str | None
     _session_key: str | None
 
-    def _get_session_from_db(self) -> Row | None:
+    def _get_session_from_db(self) -> Session | None:
         key = self.session_key
-        rows = _SESSION.rows(key) if key else []
-        if rows and rows[0][1] > timezone.now():
-            return Row(*rows[0])
+        found = _SESSION.objects(key) if key else []
+        if found and found[0].expire_date > timezone.now():
+            return found[0]
         self._session_key = None
         return None
